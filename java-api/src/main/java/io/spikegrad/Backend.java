@@ -1,0 +1,45 @@
+package io.spikegrad;
+
+/**
+ * A compute backend: where tensors live and kernels run. Obtain one from {@link Backends};
+ * close it when done. Every method validates its arguments (shapes, arena ownership,
+ * NaN in inputs) before any native call and throws {@link IllegalArgumentException}
+ * naming the argument at fault.
+ *
+ * <p>Backends are not thread-safe: use one per thread.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "cpu", "reference", "cuda". */
+    String name();
+
+    /** A new scope for tensors used with this backend. */
+    Arena newArena();
+
+    /** Threads this backend's kernels and BLAS calls may use together. */
+    int threads();
+
+    /**
+     * Row-major single-precision GEMM on contiguous matrices:
+     * C = alpha * op(A) * op(B) + beta * C, op(A) is m x k, op(B) is k x n, C is m x n.
+     * Offsets are in elements from the start of each tensor.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset);
+
+    /** LIF forward over all steps (lif.h, {@code sg_lif_forward}). */
+    void lifForward(LifKernelConfig config, LifTensors tensors);
+
+    /** LIF surrogate backward over all steps (lif.h, {@code sg_lif_backward}). */
+    void lifBackward(LifKernelConfig config, LifTensors forward, LifGradTensors grads);
+
+    /** Leaky-integrator readout forward (lif.h, {@code sg_li_forward}). */
+    void liForward(Shape shape, LiTensors tensors);
+
+    /** Leaky-integrator readout backward (lif.h, {@code sg_li_backward}). */
+    void liBackward(Shape shape, LiTensors forward, LiGradTensors grads);
+
+    /** Frees what the backend holds; arenas it made must be closed by their users first. */
+    @Override
+    void close();
+}

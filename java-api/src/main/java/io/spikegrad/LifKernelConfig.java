@@ -1,0 +1,41 @@
+package io.spikegrad;
+
+import java.util.Objects;
+
+/**
+ * Everything a LIF kernel call needs besides its tensors: the shape and the
+ * discrete-time settings of surrogate-gradient BPTT. Mirrors {@code sg_lif_config}
+ * in {@code native/include/spikegrad/lif_math.h}.
+ *
+ * @param steps       T, number of time steps, &gt;= 1
+ * @param batch       B, samples, &gt;= 1
+ * @param neurons     N, neurons in the layer, &gt;= 1
+ * @param reset       reset after a spike
+ * @param vReset      membrane value after a spike for {@link ResetMode#TO_VALUE} (volts, threshold units)
+ * @param surrogate   surrogate derivative used by the backward pass (and by the smooth forward)
+ * @param detachReset when true the reset's S carries no gradient (theta keeps its gradient)
+ * @param smooth      when true the forward uses sigma instead of the Heaviside, making
+ *                    the backward the exact gradient of a smooth model (not for straight-through)
+ */
+public record LifKernelConfig(int steps, int batch, int neurons, ResetMode reset, double vReset,
+                              Surrogate surrogate, boolean detachReset, boolean smooth) {
+
+    public LifKernelConfig {
+        Checks.positive("steps", steps);
+        Checks.positive("batch", batch);
+        Checks.positive("neurons", neurons);
+        Objects.requireNonNull(reset, "reset");
+        Objects.requireNonNull(surrogate, "surrogate");
+        Checks.finite("vReset", vReset);
+        if (smooth && !surrogate.kind().hasSmoothForm()) {
+            throw new IllegalArgumentException("smooth = true needs a surrogate with a smooth form; "
+                    + surrogate.kind() + " has none (use any other kind)");
+        }
+    }
+
+    /** T*B*N: the element count of a [T][B][N] tensor. */
+    public long stepTensorSize() { return (long) steps * batch * neurons; }
+
+    /** B*N: the element count of a [B][N] state tensor. */
+    public long stateSize() { return (long) batch * neurons; }
+}

@@ -1,0 +1,105 @@
+package io.spikegrad.cpu;
+
+import io.spikegrad.LiGradTensors;
+import io.spikegrad.LiTensors;
+import io.spikegrad.LifGradTensors;
+import io.spikegrad.LifKernelConfig;
+import io.spikegrad.LifTensors;
+import io.spikegrad.NativeException;
+import io.spikegrad.Shape;
+import io.spikegrad.Tensor;
+import io.spikegrad.spi.AbstractBackend;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * The native CPU backend: kernels from kernels-cpu/, GEMMs through OpenBLAS. Kernel
+ * threads and OpenBLAS threads share one budget ({@link #threads()}) and never run at
+ * the same time.
+ */
+public final class CpuBackend extends AbstractBackend {
+    private final int threads;
+    private final CpuKernels.LifConfig config = new CpuKernels.LifConfig();
+
+    CpuBackend(int threads) {
+        this.threads = threads;
+        check("sg_set_num_threads", CpuKernels.sg_set_num_threads(threads));
+        Blas.setThreads(threads);
+    }
+
+    @Override
+    public String name() { return "cpu"; }
+
+    @Override
+    public int threads() { return threads; }
+
+    @Override
+    protected long countNonFinite(Tensor t) {
+        return CpuKernels.sg_count_nonfinite(t.address(), t.size());
+    }
+
+    @Override
+    protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
+        Blas.sgemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
+    }
+
+    @Override
+    protected void doLifForward(LifKernelConfig c, LifTensors t) {
+        fill(c);
+        check("sg_lif_forward", CpuKernels.sg_lif_forward(config, t.x().address(), addr(t.wRec()),
+                t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
+                t.spikes().address(), t.iSave().address(), addr(t.u()), addr(t.vLast())));
+    }
+
+    @Override
+    protected void doLifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g) {
+        fill(c);
+        check("sg_lif_backward", CpuKernels.sg_lif_backward(config, addr(t.wRec()),
+                t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
+                t.iSave().address(), g.gradSpikes().address(), addr(g.gradU()), g.gradX().address(),
+                g.gradI0().address(), g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(),
+                g.gradTheta().address()));
+    }
+
+    @Override
+    protected void doLiForward(Shape sh, LiTensors t) {
+        check("sg_li_forward", CpuKernels.sg_li_forward(sh.steps(), sh.batch(), sh.neurons(), t.x().address(),
+                t.alpha().address(), t.beta().address(), t.i0().address(), t.u0().address(),
+                t.u().address(), t.iSave().address()));
+    }
+
+    @Override
+    protected void doLiBackward(Shape sh, LiTensors t, LiGradTensors g) {
+        check("sg_li_backward", CpuKernels.sg_li_backward(sh.steps(), sh.batch(), sh.neurons(),
+                t.alpha().address(), t.beta().address(), t.i0().address(), t.u0().address(),
+                t.u().address(), t.iSave().address(), g.gradU().address(), g.gradX().address(),
+                g.gradI0().address(), g.gradU0().address(), g.gradAlpha().address(), g.gradBeta().address()));
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        config.close();
+    }
+
+    private void fill(LifKernelConfig c) {
+        config.steps(c.steps()).batch(c.batch()).neurons(c.neurons())
+                .reset(c.reset().code()).surrogate(c.surrogate().kind().code())
+                .scale((float) c.surrogate().scale()).gain((float) c.surrogate().gain())
+                .v_reset((float) c.vReset()).detach_reset(c.detachReset() ? 1 : 0).smooth(c.smooth() ? 1 : 0);
+    }
+
+    private static long addr(Tensor t) {
+        return t == null ? 0L : t.address();
+    }
+
+    private static void check(String call, int status) {
+        if (status != 0) throw new NativeException(call, status, CpuKernels.sg_status_string(status));
+    }
+
+    /** Loads the native library; throws with the loader's reason when it cannot. */
+    static void load() {
+        CpuKernels.sg_get_num_threads();
+    }
+}

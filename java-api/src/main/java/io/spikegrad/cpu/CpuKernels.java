@@ -1,0 +1,92 @@
+package io.spikegrad.cpu;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * JavaCPP binding of {@code native/include/spikegrad/lif.h} (library spikegrad_cpu).
+ * Package-private: only {@link CpuBackend} calls it, after validating every argument.
+ * Buffers are raw addresses ({@code @Cast("float*") long}), 0 meaning NULL.
+ */
+@Platform(include = "spikegrad/lif.h", link = "spikegrad_cpu")
+final class CpuKernels {
+    static {
+        Loader.load();
+    }
+
+    private CpuKernels() {}
+
+    /** {@code sg_lif_config} (lif_math.h). */
+    @Name("sg_lif_config")
+    public static final class LifConfig extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public LifConfig() {
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int steps(); public native LifConfig steps(int v);
+        public native int batch(); public native LifConfig batch(int v);
+        public native int neurons(); public native LifConfig neurons(int v);
+        public native int reset(); public native LifConfig reset(int v);
+        public native int surrogate(); public native LifConfig surrogate(int v);
+        public native float scale(); public native LifConfig scale(float v);
+        public native float gain(); public native LifConfig gain(float v);
+        public native float v_reset(); public native LifConfig v_reset(float v);
+        public native int detach_reset(); public native LifConfig detach_reset(int v);
+        public native int smooth(); public native LifConfig smooth(int v);
+    }
+
+    @NoException
+    static native int sg_lif_forward(@Const LifConfig cfg, @Cast("const float*") long x, @Cast("const float*") long wRec,
+                                     @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                     @Cast("const float*") long theta, @Cast("const float*") long i0,
+                                     @Cast("const float*") long v0, @Cast("float*") long s, @Cast("float*") long iSave,
+                                     @Cast("float*") long u, @Cast("float*") long vLast);
+
+    @NoException
+    static native int sg_lif_backward(@Const LifConfig cfg, @Cast("const float*") long wRec,
+                                      @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                      @Cast("const float*") long theta, @Cast("const float*") long i0,
+                                      @Cast("const float*") long v0, @Cast("const float*") long iSave,
+                                      @Cast("const float*") long gradS, @Cast("const float*") long gradU,
+                                      @Cast("float*") long gradX, @Cast("float*") long gradI0, @Cast("float*") long gradV0,
+                                      @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta,
+                                      @Cast("float*") long gradTheta);
+
+    @NoException
+    static native int sg_li_forward(int steps, int batch, int neurons, @Cast("const float*") long x,
+                                    @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                    @Cast("const float*") long i0, @Cast("const float*") long u0,
+                                    @Cast("float*") long u, @Cast("float*") long iSave);
+
+    @NoException
+    static native int sg_li_backward(int steps, int batch, int neurons,
+                                     @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                     @Cast("const float*") long i0, @Cast("const float*") long u0,
+                                     @Cast("const float*") long u, @Cast("const float*") long iSave,
+                                     @Cast("const float*") long gradU, @Cast("float*") long gradX,
+                                     @Cast("float*") long gradI0, @Cast("float*") long gradU0,
+                                     @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta);
+
+    @NoException
+    static native int sg_set_num_threads(int n);
+
+    @NoException
+    static native int sg_get_num_threads();
+
+    @NoException
+    static native long sg_count_nonfinite(@Cast("const float*") long p, long n);
+
+    @NoException
+    static native @Cast("const char*") String sg_status_string(int status);
+}

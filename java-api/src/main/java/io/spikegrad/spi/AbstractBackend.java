@@ -1,0 +1,196 @@
+package io.spikegrad.spi;
+
+import io.spikegrad.Arena;
+import io.spikegrad.Backend;
+import io.spikegrad.LiGradTensors;
+import io.spikegrad.LiTensors;
+import io.spikegrad.LifGradTensors;
+import io.spikegrad.LifKernelConfig;
+import io.spikegrad.LifTensors;
+import io.spikegrad.Shape;
+import io.spikegrad.Tensor;
+
+/**
+ * Validates every call once for all backends, then hands it to the {@code do*} methods.
+ * Checks: every tensor is present where required, belongs to an open arena of this
+ * backend, and has the documented size; inputs hold no NaN or infinity; per-neuron
+ * alpha and beta lie in (0, 1) (i.e. tau &gt; 0 and dt finite) and thresholds are finite.
+ */
+public abstract class AbstractBackend implements Backend {
+
+    private boolean closed;
+
+    @Override
+    public Arena newArena() {
+        checkOpen();
+        return new Arena(this);
+    }
+
+    @Override
+    public final void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                           Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
+        checkOpen();
+        if (m < 1 || n < 1 || k < 1) throw new IllegalArgumentException("gemm: m, n, k must be >= 1, got " + m + ", " + n + ", " + k);
+        span("gemm A", a, aOffset, (long) m * k);
+        span("gemm B", b, bOffset, (long) k * n);
+        span("gemm C", c, cOffset, (long) m * n);
+        doGemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
+    }
+
+    @Override
+    public final void lifForward(LifKernelConfig c, LifTensors t) {
+        checkOpen();
+        long step = c.stepTensorSize(), state = c.stateSize(), n = c.neurons();
+        String s3 = "[T][B][N] = [" + c.steps() + "][" + c.batch() + "][" + c.neurons() + "]";
+        String s2 = "[B][N] = [" + c.batch() + "][" + c.neurons() + "]";
+        String s1 = "[N] = [" + c.neurons() + "]";
+        input("x", t.x(), step, s3);
+        if (t.wRec() != null) input("wRec", t.wRec(), n * n, "[N][N] = [" + n + "][" + n + "]");
+        neuronParams(t.alpha(), t.beta(), t.theta(), n, s1);
+        input("i0", t.i0(), state, s2);
+        input("v0", t.v0(), state, s2);
+        output("spikes", t.spikes(), step, s3);
+        output("iSave", t.iSave(), step, s3);
+        if (t.u() != null) output("u", t.u(), step, s3);
+        if (t.vLast() != null) output("vLast", t.vLast(), state, s2);
+        doLifForward(c, t);
+    }
+
+    @Override
+    public final void lifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g) {
+        checkOpen();
+        long step = c.stepTensorSize(), state = c.stateSize(), n = c.neurons();
+        String s3 = "[T][B][N] = [" + c.steps() + "][" + c.batch() + "][" + c.neurons() + "]";
+        String s2 = "[B][N] = [" + c.batch() + "][" + c.neurons() + "]";
+        String s1 = "[N] = [" + c.neurons() + "]";
+        if (t.wRec() != null) output("wRec", t.wRec(), n * n, "[N][N]");
+        neuronParams(t.alpha(), t.beta(), t.theta(), n, s1);
+        output("i0", t.i0(), state, s2);
+        output("v0", t.v0(), state, s2);
+        output("iSave", t.iSave(), step, s3);
+        input("gradSpikes", g.gradSpikes(), step, s3);
+        if (g.gradU() != null) input("gradU", g.gradU(), step, s3);
+        output("gradX", g.gradX(), step, s3);
+        output("gradI0", g.gradI0(), state, s2);
+        output("gradV0", g.gradV0(), state, s2);
+        output("gradAlpha", g.gradAlpha(), n, s1);
+        output("gradBeta", g.gradBeta(), n, s1);
+        output("gradTheta", g.gradTheta(), n, s1);
+        doLifBackward(c, t, g);
+    }
+
+    @Override
+    public final void liForward(Shape sh, LiTensors t) {
+        checkOpen();
+        long step = (long) sh.steps() * sh.batch() * sh.neurons(), state = (long) sh.batch() * sh.neurons();
+        String s3 = "[T][B][N] = [" + sh.steps() + "][" + sh.batch() + "][" + sh.neurons() + "]";
+        String s2 = "[B][N]", s1 = "[N] = [" + sh.neurons() + "]";
+        input("x", t.x(), step, s3);
+        decay("alpha", t.alpha(), sh.neurons(), s1);
+        decay("beta", t.beta(), sh.neurons(), s1);
+        input("i0", t.i0(), state, s2);
+        input("u0", t.u0(), state, s2);
+        output("u", t.u(), step, s3);
+        output("iSave", t.iSave(), step, s3);
+        doLiForward(sh, t);
+    }
+
+    @Override
+    public final void liBackward(Shape sh, LiTensors t, LiGradTensors g) {
+        checkOpen();
+        long step = (long) sh.steps() * sh.batch() * sh.neurons(), state = (long) sh.batch() * sh.neurons();
+        String s3 = "[T][B][N]", s2 = "[B][N]", s1 = "[N]";
+        decay("alpha", t.alpha(), sh.neurons(), s1);
+        decay("beta", t.beta(), sh.neurons(), s1);
+        output("i0", t.i0(), state, s2);
+        output("u0", t.u0(), state, s2);
+        output("u", t.u(), step, s3);
+        output("iSave", t.iSave(), step, s3);
+        input("gradU", g.gradU(), step, s3);
+        output("gradX", g.gradX(), step, s3);
+        output("gradI0", g.gradI0(), state, s2);
+        output("gradU0", g.gradU0(), state, s2);
+        output("gradAlpha", g.gradAlpha(), sh.neurons(), s1);
+        output("gradBeta", g.gradBeta(), sh.neurons(), s1);
+        doLiBackward(sh, t, g);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset);
+
+    protected abstract void doLifForward(LifKernelConfig c, LifTensors t);
+
+    protected abstract void doLifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g);
+
+    protected abstract void doLiForward(Shape sh, LiTensors t);
+
+    protected abstract void doLiBackward(Shape sh, LiTensors t, LiGradTensors g);
+
+    /** Number of NaN or infinite values in the tensor; backends may override with a native scan. */
+    protected long countNonFinite(Tensor t) {
+        java.nio.FloatBuffer b = t.buffer();
+        long bad = 0;
+        for (int k = 0; k < t.size(); k++) if (!Float.isFinite(b.get(k))) bad++;
+        return bad;
+    }
+
+    protected final void checkOpen() {
+        if (closed) throw new IllegalStateException("backend " + name() + " is closed");
+    }
+
+    private void owned(String arg, Tensor t, String shape) {
+        if (t == null) throw new IllegalArgumentException(arg + " is required (shape " + shape + ")");
+        if (t.arena().owner() != this) {
+            throw new IllegalArgumentException(arg + " (" + t + ") comes from an arena of another backend ("
+                    + (t.arena().owner() == null ? "none" : t.arena().owner().name())
+                    + "); allocate it from an arena of this " + name() + " backend");
+        }
+        if (!t.arena().isOpen()) throw new IllegalArgumentException(arg + " (" + t + ") belongs to a closed arena");
+    }
+
+    private void output(String arg, Tensor t, long size, String shape) {
+        owned(arg, t, shape);
+        if (t.size() != size) {
+            throw new IllegalArgumentException(arg + " must have shape " + shape + " (" + size + " elements), got "
+                    + t.shapeString() + " (" + t.size() + " elements)");
+        }
+    }
+
+    private void input(String arg, Tensor t, long size, String shape) {
+        output(arg, t, size, shape);
+        long bad = countNonFinite(t);
+        if (bad > 0) throw new IllegalArgumentException(arg + " holds " + bad + " NaN or infinite value(s); inputs must be finite");
+    }
+
+    private void span(String arg, Tensor t, long offset, long count) {
+        owned(arg, t, "at least " + count + " elements");
+        if (offset < 0 || offset + count > t.size()) {
+            throw new IllegalArgumentException(arg + ": elements [" + offset + ", " + (offset + count) + ") lie outside "
+                    + t + " of " + t.size() + " elements");
+        }
+    }
+
+    private void neuronParams(Tensor alpha, Tensor beta, Tensor theta, long n, String s1) {
+        decay("alpha", alpha, n, s1);
+        decay("beta", beta, n, s1);
+        input("theta", theta, n, s1);
+    }
+
+    /** alpha = exp(-dt/tau) lies in (0, 1) exactly when tau &gt; 0 and 0 &lt; dt &lt; infinity. */
+    private void decay(String arg, Tensor t, long n, String s1) {
+        input(arg, t, n, s1);
+        java.nio.FloatBuffer b = t.buffer();
+        for (int k = 0; k < n; k++) {
+            float v = b.get(k);
+            if (!(v > 0f && v < 1f)) {
+                throw new IllegalArgumentException(arg + "[" + k + "] = " + v + " must lie in (0, 1): it is exp(-dt/tau), "
+                        + "so tau must be > 0 and dt > 0 and not much smaller than float resolution allows");
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/* spikegrad CPU: helpers shared by the kernel files (validation, work split). */
+#ifndef SPIKEGRAD_CPU_COMMON_H
+#define SPIKEGRAD_CPU_COMMON_H
+
+#include <cstdint>
+#include <vector>
+
+#include "spikegrad/lif.h"
+#include "thread_pool.h"
+
+namespace sg {
+
+/* Neurons per work item: a chunk of one sample's neurons, contiguous in
+ * memory at every time step, so the inner loop runs over unit stride. */
+constexpr int kChunk = 64;
+
+inline int64_t chunks(int n) { return (n + kChunk - 1) / kChunk; }
+
+/* Shapes are validated so that T*B*N fits comfortably in int64 indexing. */
+inline int check_shape(int steps, int batch, int neurons) {
+    if (steps < 1 || batch < 1 || neurons < 1) return SG_ERR_BAD_SHAPE;
+    if ((int64_t)steps * batch * neurons > (int64_t)1 << 40) return SG_ERR_BAD_SHAPE;
+    return SG_OK;
+}
+
+inline int check_config(const sg_lif_config* c) {
+    if (!c) return SG_ERR_NULL_POINTER;
+    int st = check_shape(c->steps, c->batch, c->neurons);
+    if (st != SG_OK) return st;
+    if (c->reset < SG_RESET_SUBTRACT || c->reset > SG_RESET_NONE) return SG_ERR_BAD_ENUM;
+    if (c->surrogate < 0 || c->surrogate >= SG_SURR_COUNT) return SG_ERR_BAD_ENUM;
+    if (!(c->scale > 0.0f) || !(c->gain > 0.0f)) return SG_ERR_BAD_PARAM;
+    if (c->smooth && c->surrogate == SG_SURR_STRAIGHT_THROUGH) return SG_ERR_BAD_PARAM;
+    return SG_OK;
+}
+
+template <typename... P>
+inline bool any_null(P... p) {
+    return ((p == nullptr) || ...);
+}
+
+/* Sums per-sample partials [B][N] over the batch in sample order, so the
+ * result does not depend on how the work was split across threads. */
+inline void reduce_batch(const std::vector<float>& part, int batch, int neurons, float* out) {
+    for (int n = 0; n < neurons; ++n) out[n] = 0.0f;
+    for (int b = 0; b < batch; ++b) {
+        const float* row = part.data() + (size_t)b * neurons;
+        for (int n = 0; n < neurons; ++n) out[n] += row[n];
+    }
+}
+
+}  // namespace sg
+
+#endif

@@ -1,0 +1,174 @@
+/* spikegrad CPU: LIF surrogate backward over all T steps (sg_lif_backward, lif.h).
+ * Adjoint: the table at the top of lif_math.h; per-neuron math is the SG_HD
+ * sg_lif_backward_step shared with kernels-cuda/lif_backward.cu.
+ *
+ * Only I[t] was saved. Each work item first recomputes U[t] forward from
+ * I[t] with the forward's own functions (same bits, same spikes), then runs
+ * the adjoint in reverse time. Per-neuron parameter gradients are written per
+ * sample and summed over the batch in a fixed order (reduce_batch). */
+#include <algorithm>
+#include <vector>
+
+#include "cpu_common.h"
+
+namespace {
+
+struct Args {
+    const sg_lif_config* c;
+    const float *w_rec, *alpha, *beta, *theta, *i0, *v0, *i_save, *grad_s, *grad_u;
+    float *grad_x, *grad_i0, *grad_v0;
+    float *part_alpha, *part_beta, *part_theta;  // [B][N] per-sample partials
+};
+
+/* Recomputes U[t] for neurons [n0, n0+len) of sample b into u_hist[t*stride + k]. */
+void recompute_membrane(const Args& a, int b, int n0, int len, float* u_hist, int stride) {
+    const sg_lif_config& c = *a.c;
+    const int B = c.batch, N = c.neurons;
+    for (int k = 0; k < len; ++k) {
+        const int n = n0 + k;
+        float v = a.v0[(size_t)b * N + n];
+        for (int t = 0; t < c.steps; ++t) {
+            const float i = a.i_save[((size_t)t * B + b) * N + n];
+            const float u = sg_charge_membrane(a.beta[n], v, i);
+            u_hist[(size_t)t * stride + k] = u;
+            v = sg_lif_reset(&c, u, sg_lif_fire(&c, u, a.theta[n]), a.theta[n]);
+        }
+    }
+}
+
+/* V[t-1] from the recomputed U[t-1] (or V[-1] = v0 at t = 0). */
+inline float v_before(const Args& a, int t, const float* u_hist, int stride, int k, size_t state_idx, int n) {
+    if (t == 0) return a.v0[state_idx];
+    const float u = u_hist[(size_t)(t - 1) * stride + k];
+    return sg_lif_reset(a.c, u, sg_lif_fire(a.c, u, a.theta[n]), a.theta[n]);
+}
+
+/* Adjoint of one step for neuron n of sample b; carries gu/gi in place. */
+inline void adjoint_step(const Args& a, int t, int b, int n, float u, float v_prev, float gs_extra,
+                         float* gu, float* gi, float* ga, float* gb, float* gth) {
+    const sg_lif_config& c = *a.c;
+    const size_t idx = ((size_t)t * c.batch + b) * c.neurons + n;
+    const size_t sidx = (size_t)b * c.neurons + n;
+    const float gu_ext = a.grad_u ? a.grad_u[idx] : 0.0f;
+    float gi_t;
+    const float gu_t = sg_lif_backward_step(&c, a.alpha[n], a.beta[n], a.theta[n], u,
+                                            a.grad_s[idx] + gs_extra, gu_ext,
+                                            a.beta[n] * *gu, *gi, &gi_t, gth);
+    a.grad_x[idx] = gi_t;
+    const float i_prev = t > 0 ? a.i_save[idx - (size_t)c.batch * c.neurons] : a.i0[sidx];
+    *ga += gi_t * i_prev;
+    *gb += gu_t * (v_prev - a.i_save[idx]);
+    *gu = gu_t;
+    *gi = gi_t;
+}
+
+void backward_feedforward(const Args& a, std::vector<float>& scratch) {
+    const sg_lif_config& c = *a.c;
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    const int64_t nchunk = sg::chunks(N);
+    sg::parallel_for((int64_t)B * nchunk, [&](int part, int64_t begin, int64_t end) {
+        float* u_hist = scratch.data() + (size_t)part * T * sg::kChunk;
+        for (int64_t item = begin; item < end; ++item) {
+            const int b = (int)(item / nchunk);
+            const int n0 = (int)(item % nchunk) * sg::kChunk;
+            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+            recompute_membrane(a, b, n0, len, u_hist, sg::kChunk);
+            for (int k = 0; k < len; ++k) {
+                const int n = n0 + k;
+                const size_t sidx = (size_t)b * N + n;
+                float gu = 0.0f, gi = 0.0f, ga = 0.0f, gb = 0.0f, gth = 0.0f;
+                for (int t = T - 1; t >= 0; --t) {
+                    const float u = u_hist[(size_t)t * sg::kChunk + k];
+                    const float v_prev = v_before(a, t, u_hist, sg::kChunk, k, sidx, n);
+                    adjoint_step(a, t, b, n, u, v_prev, 0.0f, &gu, &gi, &ga, &gb, &gth);
+                }
+                a.grad_i0[sidx] = a.alpha[n] * gi;
+                a.grad_v0[sidx] = a.beta[n] * gu;
+                a.part_alpha[sidx] = ga;
+                a.part_beta[sidx] = gb;
+                a.part_theta[sidx] = gth;
+            }
+        }
+    });
+}
+
+/* Per-part scratch of the recurrent backward: U history [T][N] and six [N] rows. */
+size_t recurrent_scratch(int T, int N) { return (size_t)T * N + 6 * (size_t)N; }
+
+void backward_recurrent(const Args& a, std::vector<float>& scratch) {
+    const sg_lif_config& c = *a.c;
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    sg::parallel_for(B, [&](int part, int64_t begin, int64_t end) {
+        float* u_hist = scratch.data() + (size_t)part * recurrent_scratch(T, N);
+        float* gs_rec = u_hist + (size_t)T * N;
+        float *gu = gs_rec + N, *gi = gu + N, *ga = gi + N, *gb = ga + N, *gth = gb + N;
+        for (int64_t bb = begin; bb < end; ++bb) {
+            const int b = (int)bb;
+            recompute_membrane(a, b, 0, N, u_hist, N);
+            std::fill(gs_rec, gs_rec + 6 * (size_t)N, 0.0f);
+            for (int t = T - 1; t >= 0; --t) {
+                for (int n = 0; n < N; ++n) {
+                    const float u = u_hist[(size_t)t * N + n];
+                    const float v_prev = v_before(a, t, u_hist, N, n, (size_t)b * N + n, n);
+                    adjoint_step(a, t, b, n, u, v_prev, gs_rec[n], &gu[n], &gi[n], &ga[n], &gb[n], &gth[n]);
+                }
+                if (t > 0) {
+                    // dL/dS[t-1][j] through I[t]: sum_n w_rec[j][n] * dL/dX[t][n]
+                    const float* gx = a.grad_x + ((size_t)t * B + b) * N;
+                    for (int j = 0; j < N; ++j) {
+                        const float* w = a.w_rec + (size_t)j * N;
+                        float acc = 0.0f;
+                        for (int n = 0; n < N; ++n) acc += w[n] * gx[n];
+                        gs_rec[j] = acc;
+                    }
+                }
+            }
+            for (int n = 0; n < N; ++n) {
+                const size_t sidx = (size_t)b * N + n;
+                a.grad_i0[sidx] = a.alpha[n] * gi[n];
+                a.grad_v0[sidx] = a.beta[n] * gu[n];
+                a.part_alpha[sidx] = ga[n];
+                a.part_beta[sidx] = gb[n];
+                a.part_theta[sidx] = gth[n];
+            }
+        }
+    });
+}
+
+}  // namespace
+
+SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
+                           const float* alpha, const float* beta, const float* theta,
+                           const float* i0, const float* v0, const float* i_save,
+                           const float* grad_s, const float* grad_u,
+                           float* grad_x, float* grad_i0, float* grad_v0,
+                           float* grad_alpha, float* grad_beta, float* grad_theta) {
+    int st = sg::check_config(cfg);
+    if (st != SG_OK) return st;
+    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, grad_s, grad_x, grad_i0, grad_v0,
+                     grad_alpha, grad_beta, grad_theta))
+        return SG_ERR_NULL_POINTER;
+    const size_t state = (size_t)cfg->batch * cfg->neurons;
+    const int64_t items = w_rec ? cfg->batch : cfg->batch * sg::chunks(cfg->neurons);
+    const size_t per_part = w_rec ? recurrent_scratch(cfg->steps, cfg->neurons)
+                                  : (size_t)cfg->steps * sg::kChunk;
+    std::vector<float> pa, pb, pt, scratch;
+    try {
+        pa.resize(state);
+        pb.resize(state);
+        pt.resize(state);
+        scratch.resize(per_part * sg::parts_for(items));
+    } catch (...) {
+        return SG_ERR_ALLOC;
+    }
+    Args a{cfg, w_rec, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
+           grad_x, grad_i0, grad_v0, pa.data(), pb.data(), pt.data()};
+    if (w_rec)
+        backward_recurrent(a, scratch);
+    else
+        backward_feedforward(a, scratch);
+    sg::reduce_batch(pa, cfg->batch, cfg->neurons, grad_alpha);
+    sg::reduce_batch(pb, cfg->batch, cfg->neurons, grad_beta);
+    sg::reduce_batch(pt, cfg->batch, cfg->neurons, grad_theta);
+    return SG_OK;
+}

@@ -1,0 +1,32 @@
+/* spikegrad CPU: a small fixed thread pool for parallel-for over work items.
+ *
+ * Why not OpenMP: OpenMP workers spin after a region and steal cycles from the
+ * OpenBLAS threads that run right after our kernels; this pool sleeps on a
+ * condition variable. Work is split into contiguous static ranges, so which
+ * items a thread gets depends only on the item count and the thread count, and
+ * no kernel result depends on the split (reductions go through per-item
+ * buffers summed in a fixed order). */
+#ifndef SPIKEGRAD_THREAD_POOL_H
+#define SPIKEGRAD_THREAD_POOL_H
+
+#include <cstdint>
+#include <functional>
+
+namespace sg {
+
+/* Runs body(part, begin, end) over [0, n) split into parts_for(n) contiguous
+ * ranges, part = 0, 1, ...; returns when every range is done. The calling
+ * thread takes part 0. body must not throw: kernels allocate their per-part
+ * scratch before calling (see parts_for). */
+using RangeBody = std::function<void(int, int64_t, int64_t)>;
+void parallel_for(int64_t n, const RangeBody& body);
+
+/* How many parts parallel_for(n, ...) will use: min(n, num_threads()), >= 1. */
+int parts_for(int64_t n);
+
+int num_threads();
+void set_num_threads(int n);
+
+}  // namespace sg
+
+#endif
