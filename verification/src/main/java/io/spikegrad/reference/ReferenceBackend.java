@@ -1,0 +1,107 @@
+package io.spikegrad.reference;
+
+import io.spikegrad.LiGradTensors;
+import io.spikegrad.LiTensors;
+import io.spikegrad.LifGradTensors;
+import io.spikegrad.LifKernelConfig;
+import io.spikegrad.LifTensors;
+import io.spikegrad.Shape;
+import io.spikegrad.Tensor;
+import io.spikegrad.spi.AbstractBackend;
+import java.nio.FloatBuffer;
+
+/**
+ * The pure-Java reference as a backend ("reference"): every kernel computed in double by
+ * {@link LifReference} and {@link LiReference}, results rounded to float32 on output. Slow
+ * and single-threaded; use it to cross-check a native backend on your own model.
+ *
+ * <p>The backward passes recompute the forward trace from the forward's inputs (x, state,
+ * parameters), so those tensors must be unchanged between forward and backward, as they
+ * are in {@code BpttEngine}.
+ */
+public final class ReferenceBackend extends AbstractBackend {
+
+    @Override
+    public String name() { return "reference"; }
+
+    @Override
+    public int threads() { return 1; }
+
+    @Override
+    protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                          Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
+        FloatBuffer A = a.buffer(), B = b.buffer(), C = c.buffer();
+        int ao = (int) aOffset, bo = (int) bOffset, co = (int) cOffset;
+        double[] row = new double[n];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(row, 0.0);
+            for (int p = 0; p < k; p++) {
+                double aip = A.get(ao + (transA ? p * m + i : i * k + p));
+                if (aip == 0.0) continue;
+                for (int j = 0; j < n; j++) row[j] += aip * B.get(bo + (transB ? j * k + p : p * n + j));
+            }
+            for (int j = 0; j < n; j++) {
+                double old = beta == 0f ? 0.0 : (double) beta * C.get(co + i * n + j);
+                C.put(co + i * n + j, (float) (alpha * row[j] + old));
+            }
+        }
+    }
+
+    @Override
+    protected void doLifForward(LifKernelConfig c, LifTensors t) {
+        LifTrace tr = forwardTrace(c, t);
+        put(t.spikes(), tr.s());
+        put(t.iSave(), tr.i());
+        if (t.u() != null) put(t.u(), tr.u());
+        if (t.vLast() != null) put(t.vLast(), tr.vLast());
+    }
+
+    @Override
+    protected void doLifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g) {
+        LifTrace tr = forwardTrace(c, t);
+        LifGrads r = LifReference.backward(c, Precision.DOUBLE, tr, get(t.x()), get(t.wRec()), get(t.alpha()),
+                get(t.beta()), get(t.theta()), get(t.i0()), get(t.v0()), get(g.gradSpikes()), get(g.gradU()));
+        put(g.gradX(), r.gradX());
+        put(g.gradI0(), r.gradI0());
+        put(g.gradV0(), r.gradV0());
+        put(g.gradAlpha(), r.gradAlpha());
+        put(g.gradBeta(), r.gradBeta());
+        put(g.gradTheta(), r.gradTheta());
+    }
+
+    @Override
+    protected void doLiForward(Shape sh, LiTensors t) {
+        LiTrace tr = LiReference.forward(sh, Precision.DOUBLE, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
+        put(t.u(), tr.u());
+        put(t.iSave(), tr.i());
+    }
+
+    @Override
+    protected void doLiBackward(Shape sh, LiTensors t, LiGradTensors g) {
+        LiTrace tr = LiReference.forward(sh, Precision.DOUBLE, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
+        LiGrads r = LiReference.backward(sh, Precision.DOUBLE, tr, get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()), get(g.gradU()));
+        put(g.gradX(), r.gradX());
+        put(g.gradI0(), r.gradI0());
+        put(g.gradU0(), r.gradU0());
+        put(g.gradAlpha(), r.gradAlpha());
+        put(g.gradBeta(), r.gradBeta());
+    }
+
+    private static LifTrace forwardTrace(LifKernelConfig c, LifTensors t) {
+        return LifReference.forward(c, Precision.DOUBLE, get(t.x()), get(t.wRec()), get(t.alpha()), get(t.beta()),
+                get(t.theta()), get(t.i0()), get(t.v0()));
+    }
+
+    private static double[] get(Tensor t) {
+        if (t == null) return null;
+        FloatBuffer b = t.buffer();
+        double[] out = new double[(int) t.size()];
+        for (int k = 0; k < out.length; k++) out[k] = b.get(k);
+        return out;
+    }
+
+    private static void put(Tensor t, double[] v) {
+        FloatBuffer b = t.buffer();
+        for (int k = 0; k < v.length; k++) b.put(k, (float) v[k]);
+    }
+}
