@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param surrogate   surrogate derivative used by the backward pass (and by the smooth forward)
  * @param detachReset when true the reset's S carries no gradient (theta keeps its gradient)
  * @param smooth      when true the forward uses sigma instead of the Heaviside, making
- *                    the backward the exact gradient of a smooth model (not for straight-through)
+ *                    the backward the exact gradient of a smooth model when the surrogate's
+ *                    gain is 1 (with gain g the surrogate path is scaled by g); not for
+ *                    straight-through
  */
 public record LifKernelConfig(int steps, int batch, int neurons, ResetMode reset, double vReset,
                               Surrogate surrogate, boolean detachReset, boolean smooth) {

@@ -31,6 +31,8 @@ public final class BpttEngine implements AutoCloseable {
     private final Network net;
     private final Backend backend;
     private final BpttSettings settings;
+    /** Workspaces by shape, most recent first; two cover full batches plus a last partial one. */
+    private final java.util.ArrayDeque<Workspace> workspaces = new java.util.ArrayDeque<>();
     private Workspace ws;
 
     public BpttEngine(Network net, Backend backend, BpttSettings settings) {
@@ -100,14 +102,30 @@ public final class BpttEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ws != null) ws.arena.close();
+        for (Workspace w : workspaces) w.arena.close();
+        workspaces.clear();
         ws = null;
     }
 
+    /** Bytes of tensors this engine holds (for memory reports). */
+    public long bytes() {
+        long b = 0;
+        for (Workspace w : workspaces) b += w.arena.bytes();
+        return b;
+    }
+
     private Workspace workspace(int steps, int batch) {
-        if (ws != null && ws.steps == steps && ws.batch == batch) return ws;
-        if (ws != null) ws.arena.close();
+        for (Workspace w : workspaces) {
+            if (w.steps == steps && w.batch == batch) {
+                workspaces.remove(w);
+                workspaces.addFirst(w);
+                ws = w;
+                return w;
+            }
+        }
+        if (workspaces.size() == 2) workspaces.removeLast().arena.close();
         ws = new Workspace(steps, batch);
+        workspaces.addFirst(ws);
         return ws;
     }
 

@@ -21,11 +21,14 @@ public final class LiReference {
     /**
      * Forward over all T steps.
      *
+     * @param shape T, B, N
+     * @param p     DOUBLE for ref64, FLOAT for ref32
      * @param x     [T][B][N] input current
      * @param alpha [N] exp(-dt/tau_syn)
      * @param beta  [N] exp(-dt/tau_mem)
      * @param i0    [B][N] I[-1]
      * @param u0    [B][N] U[-1]
+     * @return U and I, [T][B][N]
      * @throws IllegalArgumentException when an array has the wrong length (names it and its shape)
      */
     public static LiTrace forward(Shape shape, Precision p, double[] x, double[] alpha, double[] beta,
@@ -63,8 +66,15 @@ public final class LiReference {
      *   dL/dI[-1] = alpha*gI[0],  dL/dU[-1] = beta*gU[0]
      * </pre>
      *
+     * @param shape T, B, N
+     * @param p     DOUBLE for ref64, FLOAT for ref32
      * @param fwd   the trace of {@link #forward} with the same shape, precision and inputs
      * @param gradU [T][B][N] dL/dU[t] (required)
+     * @param alpha [N] as given to the forward
+     * @param beta  [N] as given to the forward
+     * @param i0    [B][N] as given to the forward
+     * @param u0    [B][N] as given to the forward
+     * @return dL/dX [T][B][N], dL/dI[-1] and dL/dU[-1] [B][N], dL/dalpha and dL/dbeta [N]
      * @throws IllegalArgumentException when an array has the wrong length (names it and its shape)
      */
     public static LiGrads backward(Shape shape, Precision p, LiTrace fwd, double[] alpha, double[] beta,

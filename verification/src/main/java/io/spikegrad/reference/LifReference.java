@@ -29,6 +29,8 @@ public final class LifReference {
     /**
      * Forward over all T steps.
      *
+     * @param c     shape (T, B, N), reset, vReset, surrogate (smooth mode uses its sigma), smooth
+     * @param p     DOUBLE for ref64, FLOAT for ref32
      * @param x     [T][B][N] input current X[t]
      * @param wRec  [N][N] recurrent weights (row j from neuron j), or null for feed-forward
      * @param alpha [N] exp(-dt/tau_syn)
@@ -36,6 +38,7 @@ public final class LifReference {
      * @param theta [N] thresholds
      * @param i0    [B][N] I[-1]
      * @param v0    [B][N] V[-1]
+     * @return S, I, U, V [T][B][N] and V[T-1] [B][N]
      * @throws IllegalArgumentException when an array has the wrong length (names it and its shape)
      */
     public static LifTrace forward(LifKernelConfig c, Precision p, double[] x, double[] wRec,
@@ -97,11 +100,20 @@ public final class LifReference {
      *              dL/dwRec[j][n] = sum_{t>=1, b} S[t-1][b][j]*gI[t][b][n]
      * </pre>
      *
+     * @param c     as given to the forward; also detachReset and the surrogate's kind, scale, gain
+     * @param p     DOUBLE for ref64, FLOAT for ref32
      * @param fwd   the trace of {@link #forward} with the same config, precision and inputs
      * @param x     [T][B][N] as given to the forward (only its length is checked; the
      *              trace holds all forward state)
      * @param gradS [T][B][N] dL/dS[t] from outside the layer (required)
      * @param gradU [T][B][N] dL/dU[t] from a membrane loss, or null for none
+     * @param wRec  [N][N] as given to the forward, or null
+     * @param alpha [N] as given to the forward
+     * @param beta  [N] as given to the forward
+     * @param theta [N] as given to the forward
+     * @param i0    [B][N] as given to the forward
+     * @param v0    [B][N] as given to the forward
+     * @return the gradients; gradWRec is null when wRec is null
      * @throws IllegalArgumentException when an array has the wrong length (names it and its shape)
      */
     public static LifGrads backward(LifKernelConfig c, Precision p, LifTrace fwd, double[] x, double[] wRec,

@@ -35,7 +35,7 @@ class SurrogateRefTest {
     /** Values from the table of surrogate.h, computed by hand. */
     @Test
     void tableValues() {
-        assertEquals(0.25 / 4, SurrogateRef.sigmaPrime(Kind.FAST_SIGMOID, 0.5, 2.0), 1e-15); // (2/2)/(1+1)^2
+        assertEquals(0.25, SurrogateRef.sigmaPrime(Kind.FAST_SIGMOID, 0.5, 2.0), 1e-15);     // (2/2)/(1+1)^2
         assertEquals(0.5, SurrogateRef.sigmaPrime(Kind.SIGMOID, 0.0, 2.0), 1e-15);          // 2*(1/2)(1/2)
         assertEquals(1 / Math.PI, SurrogateRef.sigmaPrime(Kind.ARCTAN, 0.5, 2.0), 1e-15);  // (2/pi)/(1+1)
         assertEquals(0.5 / 0.5, SurrogateRef.sigmaPrime(Kind.TRIANGLE, 0.25, 0.5), 1e-15); // (1-1/2)/(1/2)

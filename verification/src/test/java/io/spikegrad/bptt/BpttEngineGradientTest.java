@@ -1,0 +1,132 @@
+package io.spikegrad.bptt;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spikegrad.Backend;
+import io.spikegrad.Backends;
+import io.spikegrad.LifParams;
+import io.spikegrad.Surrogate;
+import io.spikegrad.loss.Loss;
+import io.spikegrad.loss.SpikeCountCrossEntropy;
+import io.spikegrad.loss.SumMembraneCrossEntropy;
+import io.spikegrad.net.Init;
+import io.spikegrad.net.Network;
+import io.spikegrad.net.Parameter;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The engine's wiring (GEMM transposes, bias, recurrent weight gradient, layer-to-layer
+ * gradient, decay-to-tau conversion) checked against central differences of the whole
+ * network's loss, in smooth mode so the loss is differentiable. Tensors are float32, so
+ * the step is large and the tolerance loose: enough to catch a wrong transpose or a
+ * missing term, which give errors of order 1. The finite differences run on the reference
+ * backend, whose kernels compute in double: a float32 backend's loss is too noisy for a
+ * step this small. Native backends are held to the reference's gradients instead
+ * ({@link #nativeEngineMatchesReferenceEngine}).
+ */
+class BpttEngineGradientTest {
+
+    static Network net(boolean recurrent, boolean spikingReadout) {
+        LifParams p = LifParams.of(10e-3, 4e-3, 1.0);
+        Network.Builder b = Network.builder().input(4);
+        if (recurrent) b.recurrentLif("h1", 6, p).recurrentWeights(Init.normal(0, 0.4));
+        else b.lif("h1", 6, p);
+        b.weights(Init.normal(0.8, 0.8)).withBias();
+        b.lif("h2", 5, p).weights(Init.normal(0.5, 0.8));
+        if (spikingReadout) b.lif("out", 3, p).weights(Init.normal(0.5, 1.0)).withBias();
+        else b.readout("out", 3, p).weights(Init.normal(0, 1)).withBias();
+        return b.build(7);
+    }
+
+    @Test
+    void feedForwardLiReadout() {
+        check("reference", net(false, false), new SumMembraneCrossEntropy());
+    }
+
+    @Test
+    void recurrentLiReadout() {
+        check("reference", net(true, false), new SumMembraneCrossEntropy());
+    }
+
+    @Test
+    void spikingReadoutSpikeCount() {
+        check("reference", net(false, true), new SpikeCountCrossEntropy());
+    }
+
+    /** Whole-network gradients of a native backend against the reference backend (Heaviside forward). */
+    @ParameterizedTest(name = "{0} recurrent={1} spikingReadout={2}")
+    @CsvSource({"cpu,false,false", "cpu,true,false", "cpu,false,true", "cuda,true,false"})
+    void nativeEngineMatchesReferenceEngine(String backendName, boolean recurrent, boolean spiking) {
+        assumeTrue(Backends.available().contains(backendName), backendName + " is not available here");
+        int steps = 25, batch = 3;
+        SplittableRandom r = new SplittableRandom(11);
+        Network netRef = net(recurrent, spiking), netNat = net(recurrent, spiking);
+        float[] input = new float[steps * batch * netRef.inputs()];
+        for (int k = 0; k < input.length; k++) input[k] = r.nextDouble() < 0.3 ? 1f : 0f;
+        int[] labels = {0, 2, 1};
+        Loss loss = spiking ? new SpikeCountCrossEntropy() : new SumMembraneCrossEntropy();
+        BpttSettings s = BpttSettings.of(1e-3, Surrogate.fastSigmoid(5));
+        double refLoss, natLoss;
+        try (Backend ref = Backends.create("reference", 1); BpttEngine e = new BpttEngine(netRef, ref, s)) {
+            refLoss = e.run(input, steps, batch, loss, labels, true).loss();
+        }
+        try (Backend nat = Backends.create(backendName, 2); BpttEngine e = new BpttEngine(netNat, nat, s)) {
+            natLoss = e.run(input, steps, batch, loss, labels, true).loss();
+        }
+        assertEquals(refLoss, natLoss, 1e-5 * Math.abs(refLoss), "loss");
+        for (int i = 0; i < netRef.parameters().size(); i++) {
+            float[] a = netRef.parameters().get(i).grad(), b = netNat.parameters().get(i).grad();
+            double num = 0, den = 0;
+            for (int k = 0; k < a.length; k++) {
+                num += (a[k] - b[k]) * (double) (a[k] - b[k]);
+                den += a[k] * (double) a[k];
+            }
+            String name = netRef.parameters().get(i).name();
+            assertTrue(den > 0, name + ": the reference gradient is all zero, so this case checks nothing");
+            assertTrue(num / den < 1e-8, name + ": normalised squared error " + num / den + " >= 1e-8");
+        }
+    }
+
+    private static void check(String backendName, Network net, Loss loss) {
+        int steps = 15, batch = 2;
+        SplittableRandom r = new SplittableRandom(3);
+        float[] input = new float[steps * batch * net.inputs()];
+        for (int k = 0; k < input.length; k++) input[k] = r.nextDouble() < 0.3 ? 1f : 0f;
+        int[] labels = {0, 2};
+        BpttSettings s = new BpttSettings(1e-3, Surrogate.sigmoid(4), false, true);
+        for (Parameter p : net.parameters()) p.setLearnable(true);
+        try (Backend backend = Backends.create(backendName, 2); BpttEngine e = new BpttEngine(net, backend, s)) {
+            e.run(input, steps, batch, loss, labels, true);
+            int checked = 0;
+            double worst = 0;
+            for (Parameter p : net.parameters()) {
+                float[] analytic = p.grad().clone();
+                double scale = 0;
+                for (float g : analytic) scale = Math.max(scale, Math.abs(g));
+                for (int k = 0; k < p.size(); k += Math.max(1, p.size() / 7)) {
+                    float[] v = p.value();
+                    float old = v[k];
+                    float h = Math.max(1e-3f * Math.abs(old), 1e-4f);
+                    if (p.name().endsWith("tau_mem") || p.name().endsWith("tau_syn")) h = 1e-6f;
+                    v[k] = old + h;
+                    double up = e.run(input, steps, batch, loss, labels, false).loss();
+                    v[k] = old - h;
+                    double down = e.run(input, steps, batch, loss, labels, false).loss();
+                    v[k] = old;
+                    double fd = (up - down) / (2.0 * h);
+                    double err = Math.abs(fd - analytic[k]) / Math.max(Math.abs(fd), Math.max(Math.abs(analytic[k]), 0.05 * scale + 1e-6));
+                    worst = Math.max(worst, err);
+                    assertTrue(err < 0.02, p.name() + "[" + k + "]: finite difference " + fd + " vs analytic " + analytic[k]);
+                    checked++;
+                }
+            }
+            assertTrue(checked > 30, "checked only " + checked + " entries");
+            System.out.printf("engine FD check %s %s: %d entries, worst relative error %.2e%n", backendName, loss.name(), checked, worst);
+        }
+    }
+}
