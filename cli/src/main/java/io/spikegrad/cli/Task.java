@@ -19,7 +19,7 @@ import java.nio.file.Path;
 abstract class Task {
 
     /** Hyperparameters a task chooses by default and the command line may override. */
-    record Defaults(int epochs, int batch, double lr, double dt, int hidden, LrSchedule schedule, String scheduleText) {}
+    record Defaults(int epochs, int batch, double lr, double dt, int hidden, String surrogate, LrSchedule schedule, String scheduleText) {}
 
     abstract String name();
 
@@ -54,7 +54,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(30, 32, 5e-3, 0.5e-3, 200, LrSchedule.step(1, 0.95), "x0.95 per epoch");
+            return new Defaults(30, 32, 1e-2, 0.5e-3, 200, "fast_sigmoid:10", LrSchedule.step(1, 0.95), "x0.95 per epoch");
         }
 
         @Override
@@ -62,7 +62,7 @@ abstract class Task {
             return Network.builder()
                     .input(YinYang.CHANNELS)
                     .lif("hidden", hidden, LifParams.of(20e-3, 5e-3, 1.0))
-                    .weights(hiddenInit != null ? hiddenInit : Init.normal(1.5, 0.78))
+                    .weights(hiddenInit != null ? hiddenInit : Init.normal(3.0, 1.5))
                     .readout("out", YinYang.CLASSES, LifParams.of(20e-3, 5e-3, 1.0))
                     .weights(readoutInit != null ? readoutInit : Init.normal(0.0, 0.5))
                     .build(seed);

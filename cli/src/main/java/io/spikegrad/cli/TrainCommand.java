@@ -3,17 +3,29 @@ package io.spikegrad.cli;
 import com.google.gson.JsonObject;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
+import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.net.Network;
 import io.spikegrad.train.BatchSource;
 import io.spikegrad.train.Optimizer;
 import io.spikegrad.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code spikegrad train}: trains a task end to end and prints one JSON summary line. */
+/**
+ * {@code spikegrad train}: trains a task end to end. After every epoch a checkpoint is
+ * written atomically into the output directory, so an interrupted run loses at most the
+ * epoch in progress and {@code --resume DIR} continues it with the same numbers an
+ * uninterrupted run gives. Ends with one JSON summary line on stdout.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a spiking network on a task (default: Yin-Yang, surrogate BPTT, best backend).")
 final class TrainCommand implements Callable<Integer> {
@@ -27,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "cpu, reference or cuda (default: the best available)")
     String backend;
 
-    @Option(names = "--epochs", description = "epochs (default: the task's)")
+    @Option(names = "--epochs", description = "total epochs (default: the task's; with --resume, extends the run)")
     Integer epochs;
 
     @Option(names = "--batch", description = "samples per batch (default: the task's)")
@@ -48,12 +60,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--readout-init", description = "readout weights as MEAN:STD of a normal (default: the task's)")
     String readoutInit;
 
-    @Option(names = "--surrogate", defaultValue = "fast_sigmoid:10",
-            description = "surrogate as KIND:SCALE, KIND one of fast_sigmoid, sigmoid, arctan, triangle, boxcar, exponential, straight_through (default: ${DEFAULT-VALUE})")
+    @Option(names = "--surrogate", description = "surrogate as KIND:SCALE, KIND one of fast_sigmoid, sigmoid, arctan, "
+            + "triangle, boxcar, exponential, straight_through (default: the task's)")
     String surrogate;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed for weights and sample order (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--limit", description = "train on the first N training samples only (smoke tests)")
+    Integer limit;
 
     @Option(names = "--threads", description = "threads (default: all cores)")
     Integer threads;
@@ -61,48 +76,105 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", description = "data directory (Fashion-MNIST IDX files)")
     Path data;
 
-    @Option(names = "--out", description = "directory for the model, summary and plots")
+    @Option(names = "--out", description = "output directory: checkpoint (the model), summary.json, plots "
+            + "(default: runs/TASK-METHOD-sSEED-TIME)")
     Path out;
 
+    @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
+    Path resume;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         long start = System.nanoTime();
-        if (!method.equals("bptt")) throw new IllegalArgumentException("--method must be bptt, got '" + method + "'");
-        Task t = Task.named(task, data);
-        Task.Defaults d = t.defaults();
-        int nEpochs = epochs != null ? epochs : d.epochs();
-        int bs = batch != null ? batch : d.batch();
-        double step = dt != null ? dt : d.dt();
-        Network net = t.network(hidden != null ? hidden : d.hidden(), Args.normal("--hidden-init", hiddenInit),
-                Args.normal("--readout-init", readoutInit), seed);
-        BatchSource train = t.train(step), valid = t.validation(step), test = t.test(step);
+        RunConfig cfg;
+        Checkpoint.Data saved = null;
+        if (resume != null) {
+            saved = Checkpoint.read(resume);
+            cfg = RunConfig.fromJson(saved.config());
+            if (epochs != null) cfg = cfg.withEpochs(epochs);
+            out = resume;
+        } else {
+            if (!method.equals("bptt")) throw new IllegalArgumentException("--method must be bptt, got '" + method + "'");
+            Task t = Task.named(task, data);
+            Task.Defaults d = t.defaults();
+            cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
+                    dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
+                    epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
+                    hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
+            if (out == null) {
+                String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+                out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);
+            }
+            if (Checkpoint.exists(out)) {
+                throw new IllegalArgumentException(out + " already holds a run; pass --resume " + out + " to continue it, or another --out");
+            }
+        }
+        Task t = Task.named(cfg.task(), cfg.data() == null ? null : Path.of(cfg.data()));
+        Network net = t.network(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()),
+                Args.normal("--readout-init", cfg.readoutInit()), cfg.seed());
+        BatchSource train = cfg.limit() > 0 ? Subset.first(t.train(cfg.dt()), cfg.limit()) : t.train(cfg.dt());
+        BatchSource valid = t.validation(cfg.dt()), test = t.test(cfg.dt());
+        Optimizer opt = Optimizer.adam(cfg.lr());
+        List<EpochRecord> history = new ArrayList<>();
+        int first = 0;
+        if (saved != null) {
+            TrainedModel.load(net, saved.params(), resume);
+            opt.load(saved.optimizer());
+            history.addAll(saved.history());
+            first = saved.epochsDone();
+        }
+        Files.createDirectories(out);
+        Progress progress = Progress.create(System.err, Progress.isTerminal());
+        progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (" + cfg.method() + ") from epoch "
+                + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
         int nThreads = threads != null ? threads : Backends.defaultThreads();
         try (Backend be = backend == null ? Backends.best() : Backends.create(backend, nThreads);
-             Trainer trainer = new Trainer(net, be, BpttSettings.of(step, Args.surrogate(surrogate)), t.loss(),
-                     Optimizer.adam(lr != null ? lr : d.lr()), new Trainer.Options(bs, seed, 0, d.schedule()))) {
-            Trainer.Metrics tr = null;
-            for (int e = 0; e < nEpochs; e++) {
+             Trainer trainer = new Trainer(net, be, BpttSettings.of(cfg.dt(), Args.surrogate(cfg.surrogate())), t.loss(), opt,
+                     new Trainer.Options(cfg.batch(), cfg.seed(), 0, t.defaults().schedule()))) {
+            for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();
-                tr = trainer.trainEpoch(train, e, null);
+                final int epoch = e, total = cfg.epochs();
+                Trainer.Metrics tr = trainer.trainEpoch(train, e,
+                        (ep, b, n, loss, acc) -> progress.batch(epoch + 1, total, b, n, loss, acc));
                 Trainer.Metrics va = trainer.evaluate(valid);
-                System.err.printf("epoch %d/%d train loss %.4f acc %.2f%% | valid loss %.4f acc %.2f%% | %.2f spikes/neuron | %.1f s%n",
-                        e + 1, nEpochs, tr.loss(), 100 * tr.accuracy(), va.loss(), 100 * va.accuracy(), tr.spikesPerNeuron(),
-                        (System.nanoTime() - t0) / 1e9);
+                EpochRecord rec = new EpochRecord(e + 1, tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
+                        tr.spikesPerNeuron(), (System.nanoTime() - t0) / 1e9);
+                history.add(rec);
+                Checkpoint.write(out, new Checkpoint.Data(cfg.toJson(), e + 1, TrainedModel.values(net), TrainedModel.shapes(net),
+                        opt.state(), history));
+                progress.epoch(rec, cfg.epochs());
             }
             Trainer.Metrics te = trainer.evaluate(test);
+            EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
             JsonObject s = new JsonObject();
-            s.addProperty("task", t.name());
-            s.addProperty("method", method);
+            s.addProperty("task", cfg.task());
+            s.addProperty("method", cfg.method());
             s.addProperty("backend", be.name());
-            s.addProperty("epochs", nEpochs);
-            s.addProperty("seed", seed);
-            s.addProperty("train_accuracy", tr == null ? null : tr.accuracy());
+            s.addProperty("epochs", cfg.epochs());
+            s.addProperty("seed", cfg.seed());
+            s.addProperty("train_accuracy", last == null ? Double.NaN : last.trainAccuracy());
             s.addProperty("test_accuracy", te.accuracy());
             s.addProperty("test_loss", te.loss());
             s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
             s.addProperty("spikes_per_neuron", te.spikesPerNeuron());
+            s.addProperty("out", out.toString());
+            Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
+            writePlots(trainer, test, history);
             System.out.println(Json.GSON.toJson(s));
         }
         return 0;
+    }
+
+    /** history.png and the hidden-layer spike raster of test sample 0. */
+    private void writePlots(Trainer trainer, BatchSource test, List<EpochRecord> history) throws IOException {
+        Plots.history(out.resolve("history.png"), history);
+        int[] idx = {0}, labels = new int[1];
+        float[] input = new float[test.steps() * test.channels()];
+        test.fill(idx, input, labels);
+        trainer.engine().run(input, test.steps(), 1, trainer.loss(), labels, false);
+        Tensor spikes = trainer.engine().lastSpikes(0);
+        int n = trainer.network().layers().get(0).size();
+        Plots.raster(out.resolve("raster.png"), "hidden spikes, test sample 0 (label " + labels[0] + ")",
+                spikes.toArray(), test.steps(), n, trainer.engine().settings().dt(), 200);
     }
 }

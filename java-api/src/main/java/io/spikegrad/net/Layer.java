@@ -36,6 +36,18 @@ public final class Layer {
         this.threshold = new Parameter(name + ".threshold", new int[] {size}, filled(size, params.threshold()), false);
     }
 
+    /** A deep copy: same structure, values and learnable flags; gradients zero. */
+    Layer copy() {
+        Layer c = new Layer(name, kind, inputs, size, params, weight.value().clone(),
+                recurrent == null ? null : recurrent.value().clone(), bias == null ? null : bias.value().clone());
+        List<Parameter> mine = parameters(), theirs = c.parameters();
+        for (int i = 0; i < mine.size(); i++) {
+            System.arraycopy(mine.get(i).value(), 0, theirs.get(i).value(), 0, mine.get(i).size());
+            theirs.get(i).setLearnable(mine.get(i).learnable());
+        }
+        return c;
+    }
+
     private static float[] filled(int n, double v) {
         float[] a = new float[n];
         java.util.Arrays.fill(a, (float) v);

@@ -69,6 +69,13 @@ public final class Network {
         throw new IllegalArgumentException("no layer named '" + name + "'");
     }
 
+    /** A deep copy with the same structure, values and learnable flags (gradients zero). */
+    public Network copy() {
+        List<Layer> copies = new ArrayList<>();
+        for (Layer l : layers) copies.add(l.copy());
+        return new Network(inputs, copies, seed);
+    }
+
     /** Neurons in spiking (LIF) layers. */
     public int spikingNeurons() {
         int n = 0;

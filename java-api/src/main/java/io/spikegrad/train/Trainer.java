@@ -61,6 +61,8 @@ public final class Trainer implements AutoCloseable {
 
     public Optimizer optimizer() { return optimizer; }
 
+    public Loss loss() { return loss; }
+
     public BpttEngine engine() { return engine; }
 
     /** The sample order of an epoch: a Fisher-Yates shuffle seeded by (seed, epoch). */

@@ -20,9 +20,23 @@ import java.nio.FloatBuffer;
  * are in {@code BpttEngine}.
  */
 public final class ReferenceBackend extends AbstractBackend {
+    private final Precision precision;
+
+    /** The double-precision reference. */
+    public ReferenceBackend() {
+        this(Precision.DOUBLE);
+    }
+
+    /**
+     * @param precision DOUBLE for the reference proper; FLOAT emulates float32 arithmetic and
+     *                  serves to measure how far float32 alone moves a result (tolerances)
+     */
+    public ReferenceBackend(Precision precision) {
+        this.precision = precision;
+    }
 
     @Override
-    public String name() { return "reference"; }
+    public String name() { return precision == Precision.DOUBLE ? "reference" : "reference32"; }
 
     @Override
     public int threads() { return 1; }
@@ -38,7 +52,7 @@ public final class ReferenceBackend extends AbstractBackend {
             for (int p = 0; p < k; p++) {
                 double aip = A.get(ao + (transA ? p * m + i : i * k + p));
                 if (aip == 0.0) continue;
-                for (int j = 0; j < n; j++) row[j] += aip * B.get(bo + (transB ? j * k + p : p * n + j));
+                for (int j = 0; j < n; j++) row[j] = precision.r(row[j] + precision.r(aip * B.get(bo + (transB ? j * k + p : p * n + j))));
             }
             for (int j = 0; j < n; j++) {
                 double old = beta == 0f ? 0.0 : (double) beta * C.get(co + i * n + j);
@@ -59,7 +73,7 @@ public final class ReferenceBackend extends AbstractBackend {
     @Override
     protected void doLifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g) {
         LifTrace tr = forwardTrace(c, t);
-        LifGrads r = LifReference.backward(c, Precision.DOUBLE, tr, get(t.x()), get(t.wRec()), get(t.alpha()),
+        LifGrads r = LifReference.backward(c, precision, tr, get(t.x()), get(t.wRec()), get(t.alpha()),
                 get(t.beta()), get(t.theta()), get(t.i0()), get(t.v0()), get(g.gradSpikes()), get(g.gradU()));
         put(g.gradX(), r.gradX());
         put(g.gradI0(), r.gradI0());
@@ -71,15 +85,15 @@ public final class ReferenceBackend extends AbstractBackend {
 
     @Override
     protected void doLiForward(Shape sh, LiTensors t) {
-        LiTrace tr = LiReference.forward(sh, Precision.DOUBLE, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
+        LiTrace tr = LiReference.forward(sh, precision, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
         put(t.u(), tr.u());
         put(t.iSave(), tr.i());
     }
 
     @Override
     protected void doLiBackward(Shape sh, LiTensors t, LiGradTensors g) {
-        LiTrace tr = LiReference.forward(sh, Precision.DOUBLE, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
-        LiGrads r = LiReference.backward(sh, Precision.DOUBLE, tr, get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()), get(g.gradU()));
+        LiTrace tr = LiReference.forward(sh, precision, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
+        LiGrads r = LiReference.backward(sh, precision, tr, get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()), get(g.gradU()));
         put(g.gradX(), r.gradX());
         put(g.gradI0(), r.gradI0());
         put(g.gradU0(), r.gradU0());
@@ -87,8 +101,8 @@ public final class ReferenceBackend extends AbstractBackend {
         put(g.gradBeta(), r.gradBeta());
     }
 
-    private static LifTrace forwardTrace(LifKernelConfig c, LifTensors t) {
-        return LifReference.forward(c, Precision.DOUBLE, get(t.x()), get(t.wRec()), get(t.alpha()), get(t.beta()),
+    private LifTrace forwardTrace(LifKernelConfig c, LifTensors t) {
+        return LifReference.forward(c, precision, get(t.x()), get(t.wRec()), get(t.alpha()), get(t.beta()),
                 get(t.theta()), get(t.i0()), get(t.v0()));
     }
 

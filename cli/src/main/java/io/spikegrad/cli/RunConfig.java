@@ -1,0 +1,20 @@
+package io.spikegrad.cli;
+
+import com.google.gson.JsonObject;
+
+/** The settings of a training run, stored in every checkpoint so that --resume needs nothing else. */
+record RunConfig(String task, String method, int hidden, long seed, double dt, double lr, int batch, int epochs,
+                 String surrogate, String hiddenInit, String readoutInit, int limit, String data) {
+
+    RunConfig withEpochs(int n) {
+        return new RunConfig(task, method, hidden, seed, dt, lr, batch, n, surrogate, hiddenInit, readoutInit, limit, data);
+    }
+
+    JsonObject toJson() {
+        return Json.GSON.toJsonTree(this).getAsJsonObject();
+    }
+
+    static RunConfig fromJson(JsonObject o) {
+        return Json.GSON.fromJson(o, RunConfig.class);
+    }
+}

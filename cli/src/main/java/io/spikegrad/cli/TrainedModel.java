@@ -1,0 +1,68 @@
+package io.spikegrad.cli;
+
+import com.google.gson.JsonObject;
+import io.spikegrad.Surrogate;
+import io.spikegrad.net.Network;
+import io.spikegrad.net.Parameter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A model saved by {@code spikegrad train}: its directory holds the last checkpoint, whose
+ * config rebuilds the network and whose arrays fill it.
+ */
+final class TrainedModel {
+    private TrainedModel() {}
+
+    /** The network of {@code modelDir}, or a fresh one of the task when {@code modelDir} is null. */
+    static Network networkFor(Task task, Path modelDir, Task.Defaults d, long seed) throws IOException {
+        if (modelDir == null) return task.network(d.hidden(), null, null, seed);
+        Checkpoint.Data c = Checkpoint.read(modelDir);
+        String savedTask = c.config().get("task").getAsString();
+        if (!savedTask.equals(task.name())) {
+            throw new IllegalArgumentException("the model in " + modelDir + " was trained on task '" + savedTask
+                    + "', not '" + task.name() + "'; pass --task " + savedTask);
+        }
+        Network net = task.network(c.config().get("hidden").getAsInt(), null, null, c.config().get("seed").getAsLong());
+        load(net, c.params(), modelDir);
+        return net;
+    }
+
+    /** The surrogate the model was trained with (fast sigmoid, slope 10, for a fresh network). */
+    static Surrogate surrogateFor(Path modelDir) throws IOException {
+        if (modelDir == null) return Args.surrogate("fast_sigmoid:10");
+        JsonObject cfg = Checkpoint.read(modelDir).config();
+        return Args.surrogate(cfg.get("surrogate").getAsString());
+    }
+
+    /** Copies saved arrays into the network's parameters; every parameter must be present with its size. */
+    static void load(Network net, Map<String, float[]> params, Path from) {
+        for (Parameter p : net.parameters()) {
+            float[] v = params.get(p.name());
+            if (v == null || v.length != p.size()) {
+                throw new IllegalArgumentException("checkpoint " + from + " has no parameter '" + p.name() + "' of "
+                        + p.size() + " values; it belongs to another network");
+            }
+            System.arraycopy(v, 0, p.value(), 0, v.length);
+        }
+    }
+
+    /** Parameter arrays and shapes of a network, in order. */
+    static LinkedHashMap<String, float[]> values(Network net) {
+        LinkedHashMap<String, float[]> m = new LinkedHashMap<>();
+        for (Parameter p : net.parameters()) m.put(p.name(), p.value().clone());
+        return m;
+    }
+
+    static LinkedHashMap<String, int[]> shapes(Network net) {
+        LinkedHashMap<String, int[]> m = new LinkedHashMap<>();
+        for (Parameter p : net.parameters()) m.put(p.name(), p.shape());
+        return m;
+    }
+
+    static Network copy(Network net) {
+        return net.copy();
+    }
+}
