@@ -39,6 +39,7 @@ final class Plots {
         XYChart acc = chart("Accuracy", "epoch", "accuracy (%)", W, H);
         addFinite(acc, "train", h, EpochRecord::trainAccuracy, 100);
         addFinite(acc, "valid", h, EpochRecord::validAccuracy, 100);
+        acc.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE); // rising curves: keep the top right free
         for (XYChart c : List.of(loss, acc)) {
             c.getStyler().setXAxisDecimalPattern("0");
             if (h.isEmpty()) emptyAxes(c, 0, 1, 0, 1);
@@ -145,7 +146,7 @@ final class Plots {
                 y.add(v * scale);
             }
         }
-        if (!x.isEmpty()) c.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
+        if (!x.isEmpty()) c.addSeries(name, x, y).setMarker(h.size() <= 50 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
     }
 
     private static void write(Path png, BufferedImage img) throws IOException {

@@ -11,6 +11,7 @@ import io.spikegrad.LifTensors;
 import io.spikegrad.Shape;
 import io.spikegrad.Tensor;
 import io.spikegrad.loss.Loss;
+import io.spikegrad.loss.Regularizer;
 import io.spikegrad.net.Layer;
 import io.spikegrad.net.Network;
 import io.spikegrad.net.Parameter;
@@ -34,6 +35,8 @@ public final class BpttEngine implements AutoCloseable {
     /** Workspaces by shape, most recent first; two cover full batches plus a last partial one. */
     private final java.util.ArrayDeque<Workspace> workspaces = new java.util.ArrayDeque<>();
     private Workspace ws;
+    /** Regularisers per layer index (LIF layers only). */
+    private final java.util.Map<Integer, List<Regularizer>> regularizers = new java.util.HashMap<>();
 
     public BpttEngine(Network net, Backend backend, BpttSettings settings) {
         this.net = net;
@@ -48,8 +51,23 @@ public final class BpttEngine implements AutoCloseable {
         }
     }
 
-    /** Result of one pass. {@code spikeCounts[l]} is the total spike count of layer l over the batch. */
-    public record Result(double loss, int[] predictions, double[] spikeCounts) {}
+    /**
+     * Adds a penalty on the activity of the LIF layer {@code layerName}; its value joins the
+     * loss and its gradient the backward pass. Call before the first {@link #run}.
+     */
+    public BpttEngine regularize(String layerName, Regularizer r) {
+        Layer l = net.layer(layerName);
+        if (l.kind() != Layer.Kind.LIF) throw new IllegalArgumentException("layer '" + layerName + "' has no spikes to regularise");
+        if (!workspaces.isEmpty()) throw new IllegalStateException("add regularisers before the first run()");
+        regularizers.computeIfAbsent(net.layers().indexOf(l), k -> new ArrayList<>()).add(r);
+        return this;
+    }
+
+    /**
+     * Result of one pass. {@code loss} includes the regularisers, {@code penalty} is their
+     * part; {@code spikeCounts[l]} is the total spike count of layer l over the batch.
+     */
+    public record Result(double loss, double penalty, int[] predictions, double[] spikeCounts) {}
 
     public Network network() { return net; }
 
@@ -80,10 +98,11 @@ public final class BpttEngine implements AutoCloseable {
         LayerWs top = w.layers.get(w.layers.size() - 1);
         int[] predictions = new int[batch];
         double value = loss.evaluate(top.out().buffer(), steps, batch, readout.size(), labels, top.gradOut.buffer(), predictions);
+        double penalty = w.penalties();
         if (backward) w.backward();
         double[] counts = new double[w.layers.size()];
         for (int l = 0; l < counts.length; l++) counts[l] = w.layers.get(l).lif ? sum(w.layers.get(l).out()) : 0;
-        return new Result(value, predictions, counts);
+        return new Result(value + penalty, penalty, predictions, counts);
     }
 
     /** The readout activity of the last pass ([T][B][C]: spikes or membrane); valid until the next run. */
@@ -135,6 +154,11 @@ public final class BpttEngine implements AutoCloseable {
         return m;
     }
 
+    private static void addInto(Tensor dst, Tensor src) {
+        FloatBuffer d = dst.buffer(), s = src.buffer();
+        for (int k = 0; k < dst.size(); k++) d.put(k, d.get(k) + s.get(k));
+    }
+
     private static double sum(Tensor t) {
         FloatBuffer b = t.buffer();
         double s = 0;
@@ -150,8 +174,12 @@ public final class BpttEngine implements AutoCloseable {
         final Shape shape;
         final Tensor w, wRec, bias, alpha, beta, theta, i0, v0, x, out, iSave;
         final Tensor gradOut, gradX, gradI0, gradV0, gAlpha, gBeta, gTheta, dW, dWRec, dBias;
+        /** Regularisers of this layer, their dR/dS and (when one needs it) U and dR/dU; empty/null otherwise. */
+        final List<Regularizer> regs;
+        final Tensor u, regGradS, regGradU;
 
-        LayerWs(Arena a, Layer l, int steps, int batch) {
+        LayerWs(Arena a, Layer l, int steps, int batch, List<Regularizer> regs) {
+            this.regs = regs;
             layer = l;
             lif = l.kind() == Layer.Kind.LIF;
             int n = l.size(), in = l.inputs();
@@ -180,6 +208,23 @@ public final class BpttEngine implements AutoCloseable {
             dW = a.allocate(p + "gradWeight", in, n);
             dWRec = l.isRecurrent() ? a.allocate(p + "gradRecurrent", n, n) : null;
             dBias = l.bias() != null ? a.allocate(p + "gradBias", n) : null;
+            boolean membrane = regs.stream().anyMatch(Regularizer::needsMembrane);
+            u = membrane ? a.allocate(p + "u", steps, batch, n) : null;
+            regGradU = membrane ? a.allocate(p + "regGradU", steps, batch, n) : null;
+            regGradS = regs.isEmpty() ? null : a.allocate(p + "regGradSpikes", steps, batch, n);
+        }
+
+        /** Evaluates this layer's regularisers into regGradS / regGradU; returns their sum. */
+        double penalties() {
+            if (regs.isEmpty()) return 0;
+            regGradS.fill(0f);
+            if (regGradU != null) regGradU.fill(0f);
+            double r = 0;
+            for (Regularizer g : regs) {
+                r += g.apply(out.buffer(), u == null ? null : u.buffer(), layer.threshold().value(), cfg.steps(), cfg.batch(),
+                        layer.size(), regGradS.buffer(), regGradU == null ? null : regGradU.buffer());
+            }
+            return r;
         }
 
         Tensor out() { return out; }
@@ -200,7 +245,7 @@ public final class BpttEngine implements AutoCloseable {
         }
 
         LifTensors lifTensors() {
-            return new LifTensors(x, wRec, alpha, beta, theta, i0, v0, out, iSave, null, null);
+            return new LifTensors(x, wRec, alpha, beta, theta, i0, v0, out, iSave, u, null);
         }
 
         LiTensors liTensors() {
@@ -238,7 +283,9 @@ public final class BpttEngine implements AutoCloseable {
             try {
                 input = arena.allocate("input", steps, batch, net.inputs());
                 ones = arena.allocate("ones", steps * batch).fill(1f);
-                for (Layer l : net.layers()) layers.add(new LayerWs(arena, l, steps, batch));
+                for (int l = 0; l < net.layers().size(); l++) {
+                    layers.add(new LayerWs(arena, net.layers().get(l), steps, batch, regularizers.getOrDefault(l, List.of())));
+                }
             } catch (RuntimeException | Error e) {
                 arena.close();
                 throw e;
@@ -247,6 +294,12 @@ public final class BpttEngine implements AutoCloseable {
 
         void upload() {
             for (LayerWs l : layers) l.upload();
+        }
+
+        double penalties() {
+            double r = 0;
+            for (LayerWs l : layers) r += l.penalties();
+            return r;
         }
 
         Tensor inputOf(int l) {
@@ -268,11 +321,13 @@ public final class BpttEngine implements AutoCloseable {
 
         void backward() {
             int rows = steps * batch;
+            LayerWs top = layers.get(layers.size() - 1);
+            if (top.regGradS != null) addInto(top.gradOut, top.regGradS);  // the loss overwrote gradOut
             for (int l = layers.size() - 1; l >= 0; l--) {
                 LayerWs lw = layers.get(l);
                 int n = lw.layer.size(), in = lw.layer.inputs();
                 if (lw.lif) {
-                    backend.lifBackward(lw.cfg, lw.lifTensors(), new LifGradTensors(lw.gradOut, null, lw.gradX,
+                    backend.lifBackward(lw.cfg, lw.lifTensors(), new LifGradTensors(lw.gradOut, lw.regGradU, lw.gradX,
                             lw.gradI0, lw.gradV0, lw.gAlpha, lw.gBeta, lw.gTheta));
                 } else {
                     backend.liBackward(lw.shape, lw.liTensors(), new LiGradTensors(lw.gradOut, lw.gradX,
@@ -290,7 +345,12 @@ public final class BpttEngine implements AutoCloseable {
                     }
                 }
                 // gradient into the layer below: dL/dS_{l-1} = gradX W^T
-                if (l > 0) backend.gemm(false, true, rows, in, n, 1f, lw.gradX, 0, lw.w, 0, 0f, layers.get(l - 1).gradOut, 0);
+                // (starting from the lower layer's regulariser gradient when it has one)
+                if (l > 0) {
+                    LayerWs below = layers.get(l - 1);
+                    if (below.regGradS != null) below.gradOut.copyFrom(below.regGradS);
+                    backend.gemm(false, true, rows, in, n, 1f, lw.gradX, 0, lw.w, 0, below.regGradS != null ? 1f : 0f, below.gradOut, 0);
+                }
                 lw.download();
             }
         }
