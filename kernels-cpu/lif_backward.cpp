@@ -66,7 +66,10 @@ void backward_feedforward(const Args& a, std::vector<float>& scratch) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch, N = c.neurons, T = c.steps;
     const int64_t nchunk = sg::chunks(N);
-    sg::parallel_for((int64_t)B * nchunk, [&](int part, int64_t begin, int64_t end) {
+    sg::parallel_for((int64_t)B * nchunk, [&, c](int part, int64_t begin, int64_t end) {
+        Args a_local = a;  // settings by value in this thread: no aliasing with the outputs
+        a_local.c = &c;
+        const Args& a = a_local;
         float* u_hist = scratch.data() + (size_t)part * T * sg::kChunk;
         for (int64_t item = begin; item < end; ++item) {
             const int b = (int)(item / nchunk);
@@ -98,7 +101,10 @@ size_t recurrent_scratch(int T, int N) { return (size_t)T * N + 6 * (size_t)N; }
 void backward_recurrent(const Args& a, std::vector<float>& scratch) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch, N = c.neurons, T = c.steps;
-    sg::parallel_for(B, [&](int part, int64_t begin, int64_t end) {
+    sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
+        Args a_local = a;
+        a_local.c = &c;
+        const Args& a = a_local;
         float* u_hist = scratch.data() + (size_t)part * recurrent_scratch(T, N);
         float* gs_rec = u_hist + (size_t)T * N;
         float *gu = gs_rec + N, *gi = gu + N, *ga = gi + N, *gb = ga + N, *gth = gb + N;
@@ -161,7 +167,8 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     } catch (...) {
         return SG_ERR_ALLOC;
     }
-    Args a{cfg, w_rec, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
+    const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
+    Args a{&c, w_rec, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
            grad_x, grad_i0, grad_v0, pa.data(), pb.data(), pt.data()};
     if (w_rec)
         backward_recurrent(a, scratch);

@@ -17,7 +17,7 @@ void forward_feedforward(const sg_lif_config& c, const float* x, const float* al
                          const float* v0, float* s, float* i_save, float* u_out, float* v_last) {
     const int B = c.batch, N = c.neurons, T = c.steps;
     const int64_t nchunk = sg::chunks(N);
-    sg::parallel_for((int64_t)B * nchunk, [&](int, int64_t begin, int64_t end) {
+    sg::parallel_for((int64_t)B * nchunk, [&, c](int, int64_t begin, int64_t end) {
         float i[sg::kChunk], v[sg::kChunk];
         for (int64_t item = begin; item < end; ++item) {
             const int b = (int)(item / nchunk);
@@ -57,7 +57,7 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
     } catch (...) {
         return SG_ERR_ALLOC;
     }
-    sg::parallel_for(B, [&](int part, int64_t begin, int64_t end) {
+    sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
         float* i = state.data() + (size_t)part * 3 * N;
         float* v = i + N;
         float* in = v + N;
@@ -106,7 +106,10 @@ SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float*
     int st = sg::check_config(cfg);
     if (st != SG_OK) return st;
     if (sg::any_null(x, alpha, beta, theta, i0, v0, s, i_save)) return SG_ERR_NULL_POINTER;
-    if (w_rec) return forward_recurrent(*cfg, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
-    forward_feedforward(*cfg, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+    // A local copy: the float outputs could alias the caller's struct, which would force
+    // the compiler to reload every setting after every store.
+    const sg_lif_config c = *cfg;
+    if (w_rec) return forward_recurrent(c, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+    forward_feedforward(c, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
     return SG_OK;
 }

@@ -2,6 +2,11 @@ package io.spikegrad.cli;
 
 import io.spikegrad.LifParams;
 import io.spikegrad.data.Binning;
+import io.spikegrad.data.FashionMnist;
+import io.spikegrad.data.ImageSet;
+import io.spikegrad.train.ImageLatencyBatches;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.spikegrad.data.YinYang;
 import io.spikegrad.loss.Loss;
 import io.spikegrad.loss.MaxMembraneCrossEntropy;
@@ -39,6 +44,7 @@ abstract class Task {
     static Task named(String name, Path dataDir) {
         switch (name) {
             case "yinyang": return new YinYangTask();
+            case "fashion-mnist": return new FashionMnistTask(dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
             default:
                 throw new IllegalArgumentException("unknown task '" + name + "'; tasks: yinyang, fashion-mnist");
         }
@@ -81,5 +87,78 @@ abstract class Task {
 
         @Override
         BatchSource test(double dt) { return new DatasetBatches(YinYang.test(), dt, steps(dt)); }
+    }
+
+    /**
+     * Fashion-MNIST (Xiao et al. 2017) from IDX files, latency-coded: a pixel v > 0.1 spikes
+     * once at 20 ms (1 - v) (bright first); 784 -> hidden LIF -> 10 LI readout, max-membrane
+     * cross-entropy. Training uses the first 55 000 training images, validation the last 5 000.
+     */
+    static final class FashionMnistTask extends Task {
+        static final double T_MAX = 0.020, WINDOW = 0.030, THRESHOLD = 0.1;
+        static final int TRAIN = 55_000;
+        private final Path dir;
+        private ImageSet trainSet, testSet;
+
+        FashionMnistTask(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        String name() { return "fashion-mnist"; }
+
+        @Override
+        Defaults defaults() {
+            return new Defaults(10, 128, 2e-3, 1e-3, 256, "fast_sigmoid:10", LrSchedule.step(1, 0.9), "x0.9 per epoch");
+        }
+
+        @Override
+        Network network(int hidden, Init hiddenInit, Init readoutInit, long seed) {
+            return Network.builder()
+                    .input(28 * 28)
+                    .lif("hidden", hidden, LifParams.of(20e-3, 5e-3, 1.0))
+                    .weights(hiddenInit != null ? hiddenInit : Init.normal(0.01, 0.1))
+                    .readout("out", FashionMnist.CLASSES, LifParams.of(20e-3, 5e-3, 1.0))
+                    .weights(readoutInit != null ? readoutInit : Init.normal(0.0, 0.3))
+                    .build(seed);
+        }
+
+        @Override
+        Loss loss() { return new MaxMembraneCrossEntropy(); }
+
+        private ImageSet trainSet() {
+            if (trainSet == null) trainSet = load(true);
+            return trainSet;
+        }
+
+        private ImageSet testSet() {
+            if (testSet == null) testSet = load(false);
+            return testSet;
+        }
+
+        private ImageSet load(boolean train) {
+            try {
+                return train ? FashionMnist.train(dir) : FashionMnist.test(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+
+        private static int steps(double dt) { return Binning.stepsFor(WINDOW, dt); }
+
+        @Override
+        BatchSource train(double dt) {
+            return new ImageLatencyBatches(trainSet(), 0, TRAIN, dt, steps(dt), 0, T_MAX, THRESHOLD);
+        }
+
+        @Override
+        BatchSource validation(double dt) {
+            return new ImageLatencyBatches(trainSet(), TRAIN, trainSet().size(), dt, steps(dt), 0, T_MAX, THRESHOLD);
+        }
+
+        @Override
+        BatchSource test(double dt) {
+            return new ImageLatencyBatches(testSet(), 0, testSet().size(), dt, steps(dt), 0, T_MAX, THRESHOLD);
+        }
     }
 }

@@ -80,8 +80,13 @@ final class TrainCommand implements Callable<Integer> {
             + "(default: runs/TASK-METHOD-sSEED-TIME)")
     Path out;
 
+    @Option(names = "--memory-report", description = "print resident memory at iterations 200, 1000, 2000, ... (leak checks)")
+    boolean memoryReport;
+
     @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
     Path resume;
+
+    private long iteration;
 
     @Override
     public Integer call() throws IOException {
@@ -134,8 +139,14 @@ final class TrainCommand implements Callable<Integer> {
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();
                 final int epoch = e, total = cfg.epochs();
-                Trainer.Metrics tr = trainer.trainEpoch(train, e,
-                        (ep, b, n, loss, acc) -> progress.batch(epoch + 1, total, b, n, loss, acc));
+                Trainer.Metrics tr = trainer.trainEpoch(train, e, (ep, b, n, loss, acc) -> {
+                    progress.batch(epoch + 1, total, b, n, loss, acc);
+                    iteration++;
+                    if (memoryReport && (iteration == 200 || iteration % 1000 == 0)) {
+                        progress.message(String.format("rss at iteration %d: %.1f MB (peak %.1f MB)", iteration,
+                                Memory.rssBytes() / 1048576.0, Memory.peakRssBytes() / 1048576.0));
+                    }
+                });
                 Trainer.Metrics va = trainer.evaluate(valid);
                 EpochRecord rec = new EpochRecord(e + 1, tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
                         tr.spikesPerNeuron(), (System.nanoTime() - t0) / 1e9);
@@ -157,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             s.addProperty("test_loss", te.loss());
             s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
             s.addProperty("spikes_per_neuron", te.spikesPerNeuron());
+            s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
             s.addProperty("out", out.toString());
             Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
             writePlots(trainer, test, history);

@@ -1,0 +1,139 @@
+package io.spikegrad.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.spikegrad.Backends;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spikegrad command end to end, on small runs. */
+class CommandsTest {
+
+    /** Exit code, stdout and stderr of one command line. */
+    record Run(int code, String out, String err) {
+        JsonObject json() {
+            String[] lines = out.strip().split("\n");
+            return JsonParser.parseString(lines[lines.length - 1]).getAsJsonObject();
+        }
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void gradOnTheShippedSpecAgreesAcrossBackends() {
+        Path spec = Path.of("..", "examples", "grad-spec.json");
+        Run cpu = run("grad", "--spec", spec.toString());
+        Run ref = run("grad", "--spec", spec.toString(), "--backend", "reference");
+        assertEquals(0, cpu.code(), cpu.err());
+        JsonObject a = cpu.json(), b = ref.json();
+        assertEquals(b.get("loss").getAsDouble(), a.get("loss").getAsDouble(), 1e-6);
+        assertEquals(b.get("output_spike_counts"), a.get("output_spike_counts"));
+        JsonObject ga = a.getAsJsonObject("gradients"), gb = b.getAsJsonObject("gradients");
+        assertEquals(gb.keySet(), ga.keySet());
+        assertTrue(ga.has("hidden.weight") && ga.has("out.threshold") && ga.has("hidden.tau_mem"), ga.keySet().toString());
+        double x = ga.getAsJsonArray("hidden.weight").get(0).getAsJsonArray().get(0).getAsDouble();
+        double y = gb.getAsJsonArray("hidden.weight").get(0).getAsJsonArray().get(0).getAsDouble();
+        assertEquals(y, x, 1e-5 * Math.abs(y) + 1e-9);
+    }
+
+    @Test
+    void gradSpecErrorsNameTheField(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"dt\": 0.001, \"surrogate\": {\"kind\": \"nope\"}}");
+        Run r = run("grad", "--spec", bad.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("surrogate.kind must be one of"), r.err());
+    }
+
+    @Test
+    void interruptedRunResumesToTheSameNumbers(@TempDir Path dir) {
+        Path whole = dir.resolve("whole"), parts = dir.resolve("parts");
+        String[] common = {"--limit", "128", "--batch", "16", "--hidden", "40", "--threads", "1", "--seed", "5"};
+        Run a = run(concat(new String[] {"train", "--epochs", "2", "--out", whole.toString()}, common));
+        assertEquals(0, a.code(), a.err());
+        Run b1 = run(concat(new String[] {"train", "--epochs", "1", "--out", parts.toString()}, common));
+        assertEquals(0, b1.code(), b1.err());
+        Run b2 = run("train", "--resume", parts.toString(), "--epochs", "2", "--threads", "1");
+        assertEquals(0, b2.code(), b2.err());
+        assertEquals(a.json().get("test_loss").getAsDouble(), b2.json().get("test_loss").getAsDouble(), 0.0,
+                "resumed run must reproduce the uninterrupted one exactly");
+        assertEquals(a.json().get("test_accuracy"), b2.json().get("test_accuracy"));
+        assertTrue(Files.exists(whole.resolve("history.png")) && Files.exists(whole.resolve("raster.png")));
+        assertTrue(Files.exists(whole.resolve("summary.json")));
+        for (String key : new String[] {"task", "method", "backend", "epochs", "seed", "train_accuracy", "test_accuracy",
+                "test_loss", "wall_seconds", "spikes_per_neuron"}) {
+            assertTrue(a.json().has(key), "summary lacks " + key);
+        }
+
+        Run ev = run("evaluate", "--model", whole.toString());
+        assertEquals(0, ev.code(), ev.err());
+        assertEquals(a.json().get("test_accuracy"), ev.json().get("test_accuracy"));
+    }
+
+    @Test
+    void corruptCheckpointIsRefused(@TempDir Path dir) throws Exception {
+        Path runDir = dir.resolve("r");
+        assertEquals(0, run("train", "--epochs", "1", "--limit", "64", "--batch", "16", "--hidden", "20", "--out", runDir.toString()).code());
+        Path ck = runDir.resolve("checkpoint.bin");
+        byte[] bytes = Files.readAllBytes(ck);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(ck, bytes);
+        Run r = run("train", "--resume", runDir.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("is corrupt"), r.err());
+        Run again = run("train", "--epochs", "1", "--out", runDir.toString());
+        assertTrue(again.err().contains("already holds a run"), again.err());
+    }
+
+    @Test
+    void verifyPassesOnAFreshNetwork() {
+        Run r = run("verify", "--batch", "4");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.json().get("passed").getAsBoolean());
+        assertTrue(r.err().contains("hidden.weight"), r.err());
+    }
+
+    @Test
+    void cudaSaysWhyItIsUnavailable() {
+        if (Backends.available().contains("cuda")) return;  // a GPU machine: nothing to check here
+        Run r = run("train", "--backend", "cuda", "--epochs", "1");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("backend 'cuda' is not available"), r.err());
+    }
+
+    @Test
+    void unknownTaskAndBadValuesAreExplained() {
+        Run r = run("train", "--task", "cifar");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown task 'cifar'"), r.err());
+        Run s = run("train", "--surrogate", "wiggly:3");
+        assertTrue(s.err().contains("--surrogate kind must be one of"), s.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
