@@ -26,25 +26,38 @@ SG_API int sg_li_backward(int steps, int batch, int neurons,
     } catch (...) {
         return SG_ERR_ALLOC;
     }
-    sg::parallel_for((int64_t)state, [&](int, int64_t begin, int64_t end) {
-        for (int64_t sidx = begin; sidx < end; ++sidx) {
-            const int n = (int)(sidx % N);
-            float gu = 0.0f, gi = 0.0f, ga = 0.0f, gb = 0.0f;
+    // Work items are (sample, chunk of neurons), time outermost inside, so every access
+    // runs along a contiguous row of the [T][B][N] tensors.
+    const int64_t nchunk = sg::chunks(N);
+    sg::parallel_for((int64_t)B * nchunk, [&](int, int64_t begin, int64_t end) {
+        float gu[sg::kChunk], gi[sg::kChunk], ga[sg::kChunk], gb[sg::kChunk];
+        for (int64_t item = begin; item < end; ++item) {
+            const int b = (int)(item / nchunk);
+            const int n0 = (int)(item % nchunk) * sg::kChunk;
+            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+            const size_t s0 = (size_t)b * N + n0;
+            for (int k = 0; k < len; ++k) gu[k] = gi[k] = ga[k] = gb[k] = 0.0f;
             for (int t = steps - 1; t >= 0; --t) {
-                const size_t idx = (size_t)t * state + sidx;
-                float gi_t;
-                gu = sg_li_backward_step(alpha[n], beta[n], grad_u[idx], gu, gi, &gi_t);
-                gi = gi_t;
-                grad_x[idx] = gi;
-                const float i_prev = t > 0 ? i_save[idx - state] : i0[sidx];
-                const float u_prev = t > 0 ? u_out[idx - state] : u0[sidx];
-                ga += gi * i_prev;
-                gb += gu * (u_prev - i_save[idx]);
+                const size_t row = (size_t)t * state + s0;
+                for (int k = 0; k < len; ++k) {
+                    const int n = n0 + k;
+                    float gi_t;
+                    gu[k] = sg_li_backward_step(alpha[n], beta[n], grad_u[row + k], gu[k], gi[k], &gi_t);
+                    gi[k] = gi_t;
+                    grad_x[row + k] = gi_t;
+                    const float i_prev = t > 0 ? i_save[row + k - state] : i0[s0 + k];
+                    const float u_prev = t > 0 ? u_out[row + k - state] : u0[s0 + k];
+                    ga[k] += gi_t * i_prev;
+                    gb[k] += gu[k] * (u_prev - i_save[row + k]);
+                }
             }
-            grad_i0[sidx] = alpha[n] * gi;
-            grad_u0[sidx] = beta[n] * gu;
-            pa[sidx] = ga;
-            pb[sidx] = gb;
+            for (int k = 0; k < len; ++k) {
+                const int n = n0 + k;
+                grad_i0[s0 + k] = alpha[n] * gi[k];
+                grad_u0[s0 + k] = beta[n] * gu[k];
+                pa[s0 + k] = ga[k];
+                pb[s0 + k] = gb[k];
+            }
         }
     });
     sg::reduce_batch(pa, B, N, grad_alpha);

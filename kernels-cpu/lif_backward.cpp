@@ -20,18 +20,20 @@ struct Args {
     float *part_alpha, *part_beta, *part_theta;  // [B][N] per-sample partials
 };
 
-/* Recomputes U[t] for neurons [n0, n0+len) of sample b into u_hist[t*stride + k]. */
-void recompute_membrane(const Args& a, int b, int n0, int len, float* u_hist, int stride) {
+/* Recomputes U[t] for neurons [n0, n0+len) of sample b into u_hist[t*stride + k],
+ * time outermost so every access runs along a contiguous row of the [T][B][N] tensors. */
+void recompute_membrane(const Args& a, int b, int n0, int len, float* u_hist, int stride, float* v) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch, N = c.neurons;
-    for (int k = 0; k < len; ++k) {
-        const int n = n0 + k;
-        float v = a.v0[(size_t)b * N + n];
-        for (int t = 0; t < c.steps; ++t) {
-            const float i = a.i_save[((size_t)t * B + b) * N + n];
-            const float u = sg_charge_membrane(a.beta[n], v, i);
-            u_hist[(size_t)t * stride + k] = u;
-            v = sg_lif_reset(&c, u, sg_lif_fire(&c, u, a.theta[n]), a.theta[n]);
+    for (int k = 0; k < len; ++k) v[k] = a.v0[(size_t)b * N + n0 + k];
+    for (int t = 0; t < c.steps; ++t) {
+        const float* i = a.i_save + ((size_t)t * B + b) * N + n0;
+        float* u_row = u_hist + (size_t)t * stride;
+        for (int k = 0; k < len; ++k) {
+            const int n = n0 + k;
+            const float u = sg_charge_membrane(a.beta[n], v[k], i[k]);
+            u_row[k] = u;
+            v[k] = sg_lif_reset(&c, u, sg_lif_fire(&c, u, a.theta[n]), a.theta[n]);
         }
     }
 }
@@ -62,6 +64,9 @@ inline void adjoint_step(const Args& a, int t, int b, int n, float u, float v_pr
     *gi = gi_t;
 }
 
+/* Per-part scratch of the feed-forward backward: U history [T][chunk] and six [chunk] rows. */
+size_t feedforward_scratch(int T) { return (size_t)T * sg::kChunk + 6 * (size_t)sg::kChunk; }
+
 void backward_feedforward(const Args& a, std::vector<float>& scratch) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch, N = c.neurons, T = c.steps;
@@ -70,33 +75,39 @@ void backward_feedforward(const Args& a, std::vector<float>& scratch) {
         Args a_local = a;  // settings by value in this thread: no aliasing with the outputs
         a_local.c = &c;
         const Args& a = a_local;
-        float* u_hist = scratch.data() + (size_t)part * T * sg::kChunk;
+        float* u_hist = scratch.data() + (size_t)part * feedforward_scratch(T);
+        float* gu = u_hist + (size_t)T * sg::kChunk;
+        float *gi = gu + sg::kChunk, *ga = gi + sg::kChunk, *gb = ga + sg::kChunk, *gth = gb + sg::kChunk;
+        float* v = gth + sg::kChunk;
         for (int64_t item = begin; item < end; ++item) {
             const int b = (int)(item / nchunk);
             const int n0 = (int)(item % nchunk) * sg::kChunk;
             const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
-            recompute_membrane(a, b, n0, len, u_hist, sg::kChunk);
+            recompute_membrane(a, b, n0, len, u_hist, sg::kChunk, v);
+            std::fill(gu, gu + 5 * (size_t)sg::kChunk, 0.0f);
+            for (int t = T - 1; t >= 0; --t) {
+                const float* u_row = u_hist + (size_t)t * sg::kChunk;
+                for (int k = 0; k < len; ++k) {
+                    const int n = n0 + k;
+                    const float v_prev = v_before(a, t, u_hist, sg::kChunk, k, (size_t)b * N + n, n);
+                    adjoint_step(a, t, b, n, u_row[k], v_prev, 0.0f, &gu[k], &gi[k], &ga[k], &gb[k], &gth[k]);
+                }
+            }
             for (int k = 0; k < len; ++k) {
                 const int n = n0 + k;
                 const size_t sidx = (size_t)b * N + n;
-                float gu = 0.0f, gi = 0.0f, ga = 0.0f, gb = 0.0f, gth = 0.0f;
-                for (int t = T - 1; t >= 0; --t) {
-                    const float u = u_hist[(size_t)t * sg::kChunk + k];
-                    const float v_prev = v_before(a, t, u_hist, sg::kChunk, k, sidx, n);
-                    adjoint_step(a, t, b, n, u, v_prev, 0.0f, &gu, &gi, &ga, &gb, &gth);
-                }
-                a.grad_i0[sidx] = a.alpha[n] * gi;
-                a.grad_v0[sidx] = a.beta[n] * gu;
-                a.part_alpha[sidx] = ga;
-                a.part_beta[sidx] = gb;
-                a.part_theta[sidx] = gth;
+                a.grad_i0[sidx] = a.alpha[n] * gi[k];
+                a.grad_v0[sidx] = a.beta[n] * gu[k];
+                a.part_alpha[sidx] = ga[k];
+                a.part_beta[sidx] = gb[k];
+                a.part_theta[sidx] = gth[k];
             }
         }
     });
 }
 
-/* Per-part scratch of the recurrent backward: U history [T][N] and six [N] rows. */
-size_t recurrent_scratch(int T, int N) { return (size_t)T * N + 6 * (size_t)N; }
+/* Per-part scratch of the recurrent backward: U history [T][N] and seven [N] rows. */
+size_t recurrent_scratch(int T, int N) { return (size_t)T * N + 7 * (size_t)N; }
 
 void backward_recurrent(const Args& a, std::vector<float>& scratch) {
     const sg_lif_config& c = *a.c;
@@ -110,7 +121,7 @@ void backward_recurrent(const Args& a, std::vector<float>& scratch) {
         float *gu = gs_rec + N, *gi = gu + N, *ga = gi + N, *gb = ga + N, *gth = gb + N;
         for (int64_t bb = begin; bb < end; ++bb) {
             const int b = (int)bb;
-            recompute_membrane(a, b, 0, N, u_hist, N);
+            recompute_membrane(a, b, 0, N, u_hist, N, gth + N);
             std::fill(gs_rec, gs_rec + 6 * (size_t)N, 0.0f);
             for (int t = T - 1; t >= 0; --t) {
                 for (int n = 0; n < N; ++n) {
@@ -157,7 +168,7 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     const size_t state = (size_t)cfg->batch * cfg->neurons;
     const int64_t items = w_rec ? cfg->batch : cfg->batch * sg::chunks(cfg->neurons);
     const size_t per_part = w_rec ? recurrent_scratch(cfg->steps, cfg->neurons)
-                                  : (size_t)cfg->steps * sg::kChunk;
+                                  : feedforward_scratch(cfg->steps);
     std::vector<float> pa, pb, pt, scratch;
     try {
         pa.resize(state);
