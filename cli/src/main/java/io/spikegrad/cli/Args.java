@@ -2,6 +2,7 @@ package io.spikegrad.cli;
 
 import io.spikegrad.Surrogate;
 import io.spikegrad.net.Init;
+import io.spikegrad.train.LrSchedule;
 import java.util.Locale;
 
 /** Parsers for compound command-line values; errors name the option and the expected form. */
@@ -18,6 +19,27 @@ final class Args {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " must be MEAN:STD, e.g. 1.5:0.78, got '" + text + "'");
         }
+    }
+
+    /**
+     * A learning-rate schedule: "constant", "step:EVERY:GAMMA" (x GAMMA every EVERY epochs)
+     * or "cosine" (from 1 to 0.01 over {@code epochs}).
+     */
+    static LrSchedule schedule(String text, int epochs) {
+        String[] p = text.split(":");
+        try {
+            switch (p[0]) {
+                case "constant": return LrSchedule.constant();
+                case "cosine": return LrSchedule.cosine(epochs, 0.01);
+                case "step":
+                    if (p.length != 3) break;
+                    return LrSchedule.step(Integer.parseInt(p[1]), Double.parseDouble(p[2]));
+                default: break;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--lr-schedule must be constant, cosine or step:EVERY:GAMMA (e.g. step:1:0.95), got '" + text + "'");
     }
 
     /** "KIND:SCALE" (or "KIND") to a surrogate with gain 1. */

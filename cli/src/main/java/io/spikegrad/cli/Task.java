@@ -14,7 +14,6 @@ import io.spikegrad.net.Init;
 import io.spikegrad.net.Network;
 import io.spikegrad.train.BatchSource;
 import io.spikegrad.train.DatasetBatches;
-import io.spikegrad.train.LrSchedule;
 import java.nio.file.Path;
 
 /**
@@ -24,7 +23,7 @@ import java.nio.file.Path;
 abstract class Task {
 
     /** Hyperparameters a task chooses by default and the command line may override. */
-    record Defaults(int epochs, int batch, double lr, double dt, int hidden, String surrogate, LrSchedule schedule, String scheduleText) {}
+    record Defaults(int epochs, int batch, double lr, double dt, int hidden, String surrogate, String schedule) {}
 
     abstract String name();
 
@@ -60,7 +59,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(30, 32, 1e-2, 0.5e-3, 200, "fast_sigmoid:10", LrSchedule.step(1, 0.95), "x0.95 per epoch");
+            return new Defaults(30, 16, 2e-2, 0.5e-3, 200, "fast_sigmoid:10", "step:1:0.95");
         }
 
         @Override
@@ -70,7 +69,7 @@ abstract class Task {
                     .lif("hidden", hidden, LifParams.of(20e-3, 5e-3, 1.0))
                     .weights(hiddenInit != null ? hiddenInit : Init.normal(3.0, 1.5))
                     .readout("out", YinYang.CLASSES, LifParams.of(20e-3, 5e-3, 1.0))
-                    .weights(readoutInit != null ? readoutInit : Init.normal(0.0, 0.5))
+                    .weights(readoutInit != null ? readoutInit : Init.normal(0.0, 1.0))
                     .build(seed);
         }
 
@@ -109,7 +108,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(10, 128, 2e-3, 1e-3, 256, "fast_sigmoid:10", LrSchedule.step(1, 0.9), "x0.9 per epoch");
+            return new Defaults(10, 128, 2e-3, 1e-3, 256, "fast_sigmoid:10", "step:1:0.9");
         }
 
         @Override

@@ -64,6 +64,15 @@ final class TrainCommand implements Callable<Integer> {
             + "triangle, boxcar, exponential, straight_through (default: the task's)")
     String surrogate;
 
+    @Option(names = "--lr-schedule", description = "constant, cosine, or step:EVERY:GAMMA (default: the task's)")
+    String schedule;
+
+    @Option(names = "--reg-spikes", description = "spike-count penalty lambda on every hidden LIF layer (default: 0, off)")
+    Double regSpikes;
+
+    @Option(names = "--reg-rate", description = "homeostatic penalty LAMBDA:HZ pulling each hidden neuron's rate to HZ (default: off)")
+    String regRate;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed for weights and sample order (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -105,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
                     dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
-                    hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
+                    schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate, hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
             if (out == null) {
                 String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
                 out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);
@@ -135,7 +144,8 @@ final class TrainCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Backends.defaultThreads();
         try (Backend be = backend == null ? Backends.best() : Backends.create(backend, nThreads);
              Trainer trainer = new Trainer(net, be, BpttSettings.of(cfg.dt(), Args.surrogate(cfg.surrogate())), t.loss(), opt,
-                     new Trainer.Options(cfg.batch(), cfg.seed(), 0, t.defaults().schedule()))) {
+                     new Trainer.Options(cfg.batch(), cfg.seed(), 0, Args.schedule(cfg.schedule(), cfg.epochs())))) {
+            Regularization.apply(trainer.engine(), net, cfg.regSpikes(), cfg.regRate(), cfg.dt());
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();
                 final int epoch = e, total = cfg.epochs();

@@ -32,7 +32,10 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Mean loss, accuracy and spikes per spiking neuron per sample over an epoch or data set. */
+    /**
+     * Mean task loss (without regularisers), accuracy and spikes per spiking neuron per sample
+     * over an epoch or data set.
+     */
     public record Metrics(double loss, double accuracy, double spikesPerNeuron, int samples) {}
 
     /** Called after every training batch (for progress bars). */
@@ -97,7 +100,7 @@ public final class Trainer implements AutoCloseable {
             if (!Double.isFinite(r.loss())) throw new ArithmeticException("loss became " + r.loss() + " at epoch " + epoch + ", batch " + k);
             GradClip.clip(params, options.clipNorm());
             optimizer.step(params, rate);
-            lossSum += r.loss();
+            lossSum += r.loss() - r.penalty();
             int c = 0;
             for (int b = 0; b < bs; b++) if (r.predictions()[b] == labels[b]) c++;
             correct += c;
@@ -124,7 +127,7 @@ public final class Trainer implements AutoCloseable {
             float[] input = new float[data.steps() * bs * data.channels()];
             data.fill(idx, input, labels);
             BpttEngine.Result r = engine.run(input, data.steps(), bs, loss, labels, false);
-            lossSum += r.loss() * bs;
+            lossSum += (r.loss() - r.penalty()) * bs;
             for (int b = 0; b < bs; b++) if (r.predictions()[b] == labels[b]) correct++;
             for (double s : r.spikeCounts()) spikes += s;
             done += bs;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.FloatBuffer;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,10 +24,14 @@ class LossGradientTest {
         float[][] targets = new float[K][T * C];
         for (float[] y : targets) for (int i = 0; i < y.length; i++) y[i] = (float) r.nextGaussian();
         return Stream.of(
-                Arguments.of(new SpikeCountCrossEntropy(), C),
-                Arguments.of(new MaxMembraneCrossEntropy(), C),
-                Arguments.of(new SumMembraneCrossEntropy(), C),
-                Arguments.of(new WaveformMse(targets), K));
+                Arguments.of(named(new SpikeCountCrossEntropy()), C),
+                Arguments.of(named(new MaxMembraneCrossEntropy()), C),
+                Arguments.of(named(new SumMembraneCrossEntropy()), C),
+                Arguments.of(named(new WaveformMse(targets)), K));
+    }
+
+    static Named<Loss> named(Loss l) {
+        return Named.of(l.name(), l);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -62,7 +62,7 @@ class LossValuesTest {
         assertEquals(1.5, apply(new SpikeCountPenalty(0.5), s, null, new float[2], 3, 1, 2, g, null), EPS);
         assertArrayEquals(new float[] {0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f}, g, "adds lambda/B to every entry, spiking or not");
         // the same spikes twice in a batch of 2: averaged over the batch, so the same penalty
-        float[] s2 = {1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0};
+        float[] s2 = {1, 0, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0};
         float[] g2 = new float[12];
         assertEquals(1.5, apply(new SpikeCountPenalty(0.5), s2, null, new float[2], 3, 2, 2, g2, null), EPS);
         assertEquals(0.25f, g2[7]);

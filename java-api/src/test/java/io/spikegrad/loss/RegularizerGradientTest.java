@@ -42,7 +42,7 @@ class RegularizerGradientTest {
         Random r = new Random(reg.toString().hashCode());
         int size = T * B * N;
         float[] theta = new float[N];
-        for (int n = 0; n < N; n++) theta[n] = (float) (0.8 + 0.4 * r.nextDouble());
+        for (int n = 0; n < N; n++) theta[n] = (float) (0.5 + r.nextDouble()); // thresholds differ per neuron
         float[] spikes = new float[size], u = reg.needsMembrane() ? new float[size] : null;
         do {
             for (int k = 0; k < size; k++) spikes[k] = (float) r.nextDouble();

@@ -6,7 +6,10 @@ import io.spikegrad.Backend;
 import io.spikegrad.Backends;
 import io.spikegrad.LifParams;
 import io.spikegrad.Surrogate;
+import io.spikegrad.loss.FiringRatePenalty;
 import io.spikegrad.loss.Loss;
+import io.spikegrad.loss.MembranePenalty;
+import io.spikegrad.loss.SpikeCountPenalty;
 import io.spikegrad.loss.SpikeCountCrossEntropy;
 import io.spikegrad.loss.SumMembraneCrossEntropy;
 import io.spikegrad.net.Init;
@@ -58,6 +61,15 @@ class BpttEngineGradientTest {
         check("reference", net(false, true), new SpikeCountCrossEntropy());
     }
 
+    /** Regularisers on hidden spikes (h1) and membranes (h2) join the loss and its gradient. */
+    @Test
+    void regularisersFlowThroughTheEngine() {
+        check("reference", net(false, false), new SumMembraneCrossEntropy(), e -> e
+                .regularize("h1", new SpikeCountPenalty(0.05))
+                .regularize("h2", MembranePenalty.band(0.5, 0.2, -0.3))
+                .regularize("h2", FiringRatePenalty.toTarget(2.0, 0.1)));
+    }
+
     /** Whole-network gradients of a native backend against the reference backend (Heaviside forward). */
     @ParameterizedTest(name = "{0} recurrent={1} spikingReadout={2}")
     @CsvSource({"cpu,false,false", "cpu,true,false", "cpu,false,true", "cuda,true,false"})
@@ -93,6 +105,10 @@ class BpttEngineGradientTest {
     }
 
     private static void check(String backendName, Network net, Loss loss) {
+        check(backendName, net, loss, e -> { });
+    }
+
+    private static void check(String backendName, Network net, Loss loss, java.util.function.Consumer<BpttEngine> setup) {
         int steps = 15, batch = 2;
         SplittableRandom r = new SplittableRandom(3);
         float[] input = new float[steps * batch * net.inputs()];
@@ -101,7 +117,9 @@ class BpttEngineGradientTest {
         BpttSettings s = new BpttSettings(1e-3, Surrogate.sigmoid(4), false, true);
         for (Parameter p : net.parameters()) p.setLearnable(true);
         try (Backend backend = Backends.create(backendName, 2); BpttEngine e = new BpttEngine(net, backend, s)) {
-            e.run(input, steps, batch, loss, labels, true);
+            setup.accept(e);
+            BpttEngine.Result first = e.run(input, steps, batch, loss, labels, true);
+            if (first.penalty() != 0) assertTrue(first.penalty() > 1e-4, "the regularisers must contribute: " + first.penalty());
             int checked = 0;
             double worst = 0;
             for (Parameter p : net.parameters()) {
