@@ -99,6 +99,18 @@ class LossValuesTest {
     }
 
     @Test
+    void firingRateIsPerSampleAndAveragedOverTheBatch() {
+        // B = 2: sample 0 as RATES, sample 1 silent; layout (t*B + b)*N + n
+        float[] s = {1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+        float[] g = new float[16];
+        // lambda = 2, target 0.25: sample 0 pays 0.5^2 + 0, sample 1 pays 2 * 0.25^2; (2/B) * 0.375
+        assertEquals(0.375, apply(FiringRatePenalty.toTarget(2, 0.25), s, null, new float[2], 4, 2, 2, g, null), EPS);
+        // (lambda/B) 2 (r - target) / T: 0.25 for sample 0 neuron 0, 0 for neuron 1, -0.125 for sample 1
+        float a = 0.25f, c = -0.125f;
+        assertArrayEquals(new float[] {a, 0, c, c, a, 0, c, c, a, 0, c, c, a, 0, c, c}, g);
+    }
+
+    @Test
     void hertzConvertToSpikesPerStep() {
         assertEquals(0.01, FiringRatePenalty.perStep(10, 1e-3), 1e-15);
     }
@@ -112,9 +124,11 @@ class LossValuesTest {
         assertEquals(0.25 + 0.25, r, EPS);
         assertArrayEquals(new float[] {2, 1, 0}, gU, "adds 2 lambda (0.5, 0, -0.5)");
         assertArrayEquals(new float[] {7, 7, 7}, gS, "spike gradient untouched");
-        // the upper edge follows each neuron's threshold: theta = 2 puts U = 2 inside
-        gU = new float[3];
-        assertEquals(0.25, apply(MembranePenalty.band(1, 0.5, -1), new float[3], u, new float[] {2}, 3, 1, 1, gS, gU), EPS);
+        // the upper edge follows each neuron's threshold: U = 2 is above 1 + 0.5 but inside 2 + 0.5
+        float[] gU2 = new float[2];
+        assertEquals(0.25, apply(MembranePenalty.band(1, 0.5, -1), new float[2], new float[] {2, 2}, new float[] {1, 2}, 1, 1, 2,
+                new float[2], gU2), EPS);
+        assertArrayEquals(new float[] {1, 0}, gU2);
         assertEquals(0.25, apply(MembranePenalty.above(1, 0.5), new float[3], u, new float[] {1}, 3, 1, 1, gS, new float[3]), EPS);
         assertEquals(0.25, apply(MembranePenalty.below(1, -1), new float[3], u, new float[] {1}, 3, 1, 1, gS, new float[3]), EPS);
         MembranePenalty d = MembranePenalty.of(1);
