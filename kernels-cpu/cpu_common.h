@@ -39,6 +39,43 @@ inline bool any_null(P... p) {
     return ((p == nullptr) || ...);
 }
 
+/* A copy of the settings with the fields a kernel specialises on fixed at compile time.
+ * Once inlined, the SG_HD math sees constants and its switches fold away, which lets the
+ * compiler vectorise the neuron loop. A negative template value keeps the runtime field. */
+template <int RESET, int DETACH, int SURR, int SMOOTH>
+inline sg_lif_config specialise(const sg_lif_config& c) {
+    sg_lif_config f = c;
+    if (RESET >= 0) f.reset = RESET;
+    if (DETACH >= 0) f.detach_reset = DETACH;
+    if (SURR >= 0) f.surrogate = SURR;
+    if (SMOOTH >= 0) f.smooth = SMOOTH;
+    return f;
+}
+
+/* Calls f.template operator()<R>() with R = c.reset as a compile-time constant. */
+template <typename F>
+inline void dispatch_reset(int reset, F&& f) {
+    switch (reset) {
+    case SG_RESET_SUBTRACT: f.template operator()<SG_RESET_SUBTRACT>(); break;
+    case SG_RESET_TO_VALUE: f.template operator()<SG_RESET_TO_VALUE>(); break;
+    default: f.template operator()<SG_RESET_NONE>(); break;
+    }
+}
+
+/* Calls f.template operator()<K>() with K = surrogate kind as a compile-time constant. */
+template <typename F>
+inline void dispatch_surrogate(int kind, F&& f) {
+    switch (kind) {
+    case SG_SURR_FAST_SIGMOID: f.template operator()<SG_SURR_FAST_SIGMOID>(); break;
+    case SG_SURR_SIGMOID: f.template operator()<SG_SURR_SIGMOID>(); break;
+    case SG_SURR_ARCTAN: f.template operator()<SG_SURR_ARCTAN>(); break;
+    case SG_SURR_TRIANGLE: f.template operator()<SG_SURR_TRIANGLE>(); break;
+    case SG_SURR_BOXCAR: f.template operator()<SG_SURR_BOXCAR>(); break;
+    case SG_SURR_EXPONENTIAL: f.template operator()<SG_SURR_EXPONENTIAL>(); break;
+    default: f.template operator()<SG_SURR_STRAIGHT_THROUGH>(); break;
+    }
+}
+
 /* Sums per-sample partials [B][N] over the batch in sample order, so the
  * result does not depend on how the work was split across threads. */
 inline void reduce_batch(const std::vector<float>& part, int batch, int neurons, float* out) {

@@ -12,33 +12,61 @@
 
 namespace {
 
+/* Neurons [n0, n0+len) of sample b over all steps, with reset and smooth mode fixed at
+ * compile time (RESET, SMOOTH) so the neuron loop vectorises. */
+template <int RESET, int SMOOTH, bool HAS_U>
+void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* __restrict x,
+                  const float* __restrict alpha, const float* __restrict beta, const float* __restrict theta,
+                  const float* __restrict i0, const float* __restrict v0, float* __restrict s,
+                  float* __restrict i_save, float* __restrict u_out, float* __restrict v_last) {
+    const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    float i[sg::kChunk], v[sg::kChunk];
+    for (int k = 0; k < len; ++k) {
+        i[k] = i0[(size_t)b * N + n0 + k];
+        v[k] = v0[(size_t)b * N + n0 + k];
+    }
+    const float* al = alpha + n0;
+    const float* be = beta + n0;
+    const float* th = theta + n0;
+    for (int t = 0; t < T; ++t) {
+        const size_t row = ((size_t)t * B + b) * N + n0;
+        const float* xr = x + row;
+        float* sr = s + row;
+        float* ir = i_save + row;
+#pragma GCC ivdep
+        for (int k = 0; k < len; ++k) {
+            float u;
+            sr[k] = sg_lif_step(c, al[k], be[k], th[k], xr[k], &i[k], &v[k], &u);
+            ir[k] = i[k];
+            if (HAS_U) u_out[row + k] = u;
+        }
+    }
+    if (v_last)
+        for (int k = 0; k < len; ++k) v_last[(size_t)b * N + n0 + k] = v[k];
+}
+
 void forward_feedforward(const sg_lif_config& c, const float* x, const float* alpha,
                          const float* beta, const float* theta, const float* i0,
                          const float* v0, float* s, float* i_save, float* u_out, float* v_last) {
-    const int B = c.batch, N = c.neurons, T = c.steps;
+    const int B = c.batch, N = c.neurons;
     const int64_t nchunk = sg::chunks(N);
     sg::parallel_for((int64_t)B * nchunk, [&, c](int, int64_t begin, int64_t end) {
-        float i[sg::kChunk], v[sg::kChunk];
         for (int64_t item = begin; item < end; ++item) {
             const int b = (int)(item / nchunk);
             const int n0 = (int)(item % nchunk) * sg::kChunk;
             const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
-            for (int k = 0; k < len; ++k) {
-                i[k] = i0[(size_t)b * N + n0 + k];
-                v[k] = v0[(size_t)b * N + n0 + k];
-            }
-            for (int t = 0; t < T; ++t) {
-                const size_t row = ((size_t)t * B + b) * N + n0;
-                for (int k = 0; k < len; ++k) {
-                    const int n = n0 + k;
-                    float u;
-                    s[row + k] = sg_lif_step(&c, alpha[n], beta[n], theta[n], x[row + k], &i[k], &v[k], &u);
-                    i_save[row + k] = i[k];
-                    if (u_out) u_out[row + k] = u;
+            sg::dispatch_reset(c.reset, [&]<int R>() {
+                if (c.smooth && u_out) {
+                    forward_item<R, 1, true>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+                } else if (c.smooth) {
+                    forward_item<R, 1, false>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
+                } else if (u_out) {
+                    forward_item<R, 0, true>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+                } else {
+                    forward_item<R, 0, false>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
                 }
-            }
-            if (v_last)
-                for (int k = 0; k < len; ++k) v_last[(size_t)b * N + n0 + k] = v[k];
+            });
         }
     });
 }
@@ -85,7 +113,7 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
                 }
                 for (int n = 0; n < N; ++n) {
                     float u;
-                    s[row + n] = sg_lif_step(&c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
+                    s[row + n] = sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
                     i_save[row + n] = i[n];
                     if (u_out) u_out[row + n] = u;
                 }

@@ -36,7 +36,9 @@
 #include "surrogate.h"
 
 /* Scalar settings of one LIF kernel call. Plain struct so that both the C
- * launchers and the JNI layer can pass it by pointer. */
+ * launchers and the JNI layer can pass it by pointer. The per-neuron functions below
+ * take it by value: once inlined it dissolves into scalars that no output store can
+ * alias, which keeps the neuron loops vectorisable. */
 typedef struct sg_lif_config {
     int steps;         /* T >= 1                                          */
     int batch;         /* B >= 1                                          */
@@ -60,23 +62,23 @@ SG_HD float sg_charge_membrane(float beta, float v_prev, float i) {
     return beta * v_prev + (1.0f - beta) * i;
 }
 
-SG_HD float sg_lif_fire(const sg_lif_config* c, float u, float theta) {
+SG_HD float sg_lif_fire(const sg_lif_config c, float u, float theta) {
     float x = u - theta;
-    if (c->smooth) return sg_surrogate_step(c->surrogate, x, c->scale);
+    if (c.smooth) return sg_surrogate_step(c.surrogate, x, c.scale);
     return x > 0.0f ? 1.0f : 0.0f;
 }
 
-SG_HD float sg_lif_reset(const sg_lif_config* c, float u, float s, float theta) {
-    switch (c->reset) {
+SG_HD float sg_lif_reset(const sg_lif_config c, float u, float s, float theta) {
+    switch (c.reset) {
     case SG_RESET_SUBTRACT: return u - theta * s;
-    case SG_RESET_TO_VALUE: return u * (1.0f - s) + c->v_reset * s;
+    case SG_RESET_TO_VALUE: return u * (1.0f - s) + c.v_reset * s;
     default: return u;
     }
 }
 
 /* One full forward step of one neuron: updates *i and *v (V after reset),
  * returns S[t]; writes U[t] to *u. */
-SG_HD float sg_lif_step(const sg_lif_config* c, float alpha, float beta, float theta,
+SG_HD float sg_lif_step(const sg_lif_config c, float alpha, float beta, float theta,
                         float x, float* i, float* v, float* u) {
     float in = sg_charge_current(alpha, *i, x);
     float un = sg_charge_membrane(beta, *v, in);
@@ -90,8 +92,8 @@ SG_HD float sg_lif_step(const sg_lif_config* c, float alpha, float beta, float t
 /* ---- backward partials ---- */
 
 /* dS/dU as the backward pass uses it: g * sigma'(U - theta). */
-SG_HD float sg_grad_s_to_u(const sg_lif_config* c, float u, float theta) {
-    return c->gain * sg_surrogate_grad(c->surrogate, u - theta, c->scale);
+SG_HD float sg_grad_s_to_u(const sg_lif_config c, float u, float theta) {
+    return c.gain * sg_surrogate_grad(c.surrogate, u - theta, c.scale);
 }
 
 /* Adjoint of one LIF step for one neuron (see the table at the top).
@@ -101,22 +103,22 @@ SG_HD float sg_grad_s_to_u(const sg_lif_config* c, float u, float theta) {
  *   gv       dL/dV[t] through step t+1, i.e. beta*gU[t+1] (0 at t = T-1)
  *   gi_next  dL/dI[t+1] (0 at t = T-1)
  * Returns gU[t]; writes gI[t] to *gi and adds this step's dL/dtheta to *gtheta. */
-SG_HD float sg_lif_backward_step(const sg_lif_config* c, float alpha, float beta, float theta,
+SG_HD float sg_lif_backward_step(const sg_lif_config c, float alpha, float beta, float theta,
                                  float u, float gs_ext, float gu_ext, float gv, float gi_next,
                                  float* gi, float* gtheta) {
     float s = sg_lif_fire(c, u, theta);
     float gs = gs_ext;
     float gu = gu_ext;
     float gth = 0.0f;
-    switch (c->reset) {
+    switch (c.reset) {
     case SG_RESET_SUBTRACT:
         gu += gv;
-        if (!c->detach_reset) gs -= theta * gv;
+        if (!c.detach_reset) gs -= theta * gv;
         gth -= s * gv;
         break;
     case SG_RESET_TO_VALUE:
         gu += gv * (1.0f - s);
-        if (!c->detach_reset) gs += gv * (c->v_reset - u);
+        if (!c.detach_reset) gs += gv * (c.v_reset - u);
         break;
     default:
         gu += gv;
