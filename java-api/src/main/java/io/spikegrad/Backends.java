@@ -44,8 +44,14 @@ public final class Backends {
 
     /** The highest-priority usable backend, with the default thread count. */
     public static Backend best() {
+        return best(defaultThreads());
+    }
+
+    /** The highest-priority usable backend with {@code threads} threads (&gt;= 1). */
+    public static Backend best(int threads) {
+        Checks.positive("threads", threads);
         for (BackendProvider p : providers()) {
-            if (p.unavailableReason().isEmpty()) return p.create(defaultThreads());
+            if (p.unavailableReason().isEmpty()) return p.create(threads);
         }
         throw new IllegalStateException("no backend is available: " + status());
     }

@@ -59,7 +59,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(30, 16, 2e-2, 0.5e-3, 200, "fast_sigmoid:10", "step:1:0.95");
+            return new Defaults(30, 16, 2e-2, 0.5e-3, 200, "fast_sigmoid:10", "cosine");
         }
 
         @Override

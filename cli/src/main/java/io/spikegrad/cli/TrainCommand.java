@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (" + cfg.method() + ") from epoch "
                 + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
         int nThreads = threads != null ? threads : Backends.defaultThreads();
-        try (Backend be = backend == null ? Backends.best() : Backends.create(backend, nThreads);
+        try (Backend be = backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads);
              Trainer trainer = new Trainer(net, be, BpttSettings.of(cfg.dt(), Args.surrogate(cfg.surrogate())), t.loss(), opt,
                      new Trainer.Options(cfg.batch(), cfg.seed(), 0, Args.schedule(cfg.schedule(), cfg.epochs())))) {
             Regularization.apply(trainer.engine(), net, cfg.regSpikes(), cfg.regRate(), cfg.dt());

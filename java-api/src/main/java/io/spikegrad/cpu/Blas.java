@@ -4,16 +4,30 @@ import io.spikegrad.Tensor;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
-/** Row-major SGEMM through bytedeco OpenBLAS (no LAPACK). */
+/**
+ * Row-major SGEMM through bytedeco OpenBLAS (no LAPACK). OpenBLAS's thread count is a
+ * process-wide setting; each call sets it from the caller's budget, and small products run
+ * on one thread: for them, waking and spinning OpenBLAS workers costs more than it saves
+ * and steals cores from our own kernels that run right after.
+ */
 final class Blas {
+    /** Below this many multiply-adds a GEMM runs single-threaded. */
+    static final long THREADED_MIN_FLOPS = 4_000_000L;
+
+    private static int current = -1;
+
     private Blas() {}
 
-    static void setThreads(int threads) {
-        openblas_nolapack.blas_set_num_threads(threads);
+    static synchronized void setThreads(int threads) {
+        if (threads != current) {
+            openblas_nolapack.blas_set_num_threads(threads);
+            current = threads;
+        }
     }
 
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    static void sgemm(int budget, boolean transA, boolean transB, int m, int n, int k, float alpha,
                       Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
+        setThreads((long) m * n * k < THREADED_MIN_FLOPS ? 1 : budget);
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,

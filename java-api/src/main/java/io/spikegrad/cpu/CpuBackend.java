@@ -9,8 +9,6 @@ import io.spikegrad.NativeException;
 import io.spikegrad.Shape;
 import io.spikegrad.Tensor;
 import io.spikegrad.spi.AbstractBackend;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * The native CPU backend: kernels from kernels-cpu/, GEMMs through OpenBLAS. Kernel
@@ -41,7 +39,7 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
-        Blas.sgemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
+        Blas.sgemm(threads, transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
     }
 
     @Override
