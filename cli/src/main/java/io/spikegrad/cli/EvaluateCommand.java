@@ -45,7 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--split must be test or validation, got '" + split + "'");
         };
         try (Backend be = backend == null ? Backends.best() : Backends.create(backend);
-             BpttEngine engine = new BpttEngine(net, be, BpttSettings.of(cfg.dt(), Args.surrogate(cfg.surrogate())))) {
+             BpttEngine engine = new BpttEngine(net, be, TrainedModel.settingsFor(model, t.defaults()))) {
             Trainer.Metrics m = Trainer.evaluate(engine, net, t.loss(), src, cfg.batch());
             JsonObject s = new JsonObject();
             s.addProperty("task", t.name());

@@ -23,7 +23,7 @@ import java.nio.file.Path;
 abstract class Task {
 
     /** Hyperparameters a task chooses by default and the command line may override. */
-    record Defaults(int epochs, int batch, double lr, double dt, int hidden, String surrogate, String schedule) {}
+    record Defaults(int epochs, int batch, double lr, double dt, int hidden, String surrogate, boolean detachReset, double clip, String schedule) {}
 
     abstract String name();
 
@@ -59,7 +59,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(30, 16, 2e-2, 0.5e-3, 200, "fast_sigmoid:10", "cosine");
+            return new Defaults(30, 16, 2e-2, 0.5e-3, 200, "fast_sigmoid:4", true, 1.0, "cosine");
         }
 
         @Override
@@ -108,7 +108,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(10, 128, 2e-3, 1e-3, 256, "fast_sigmoid:10", "step:1:0.9");
+            return new Defaults(10, 128, 2e-3, 1e-3, 256, "fast_sigmoid:4", true, 1.0, "cosine");
         }
 
         @Override

@@ -73,6 +73,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--reg-rate", description = "homeostatic penalty LAMBDA:HZ pulling each hidden neuron's rate to HZ (default: off)")
     String regRate;
 
+    @Option(names = "--detach-reset", negatable = true,
+            description = "cut the gradient through the reset's spike; --no-detach-reset keeps it (default: the task's)")
+    Boolean detachReset;
+
+    @Option(names = "--clip", description = "global gradient-norm limit, 0 for none (default: the task's)")
+    Double clip;
+
     @Option(names = "--seed", defaultValue = "1", description = "seed for weights and sample order (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -114,7 +121,8 @@ final class TrainCommand implements Callable<Integer> {
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
                     dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
-                    schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate, hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
+                    schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate,
+                    detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
             if (out == null) {
                 String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
                 out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);
@@ -143,8 +151,8 @@ final class TrainCommand implements Callable<Integer> {
                 + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
         int nThreads = threads != null ? threads : Backends.defaultThreads();
         try (Backend be = backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads);
-             Trainer trainer = new Trainer(net, be, BpttSettings.of(cfg.dt(), Args.surrogate(cfg.surrogate())), t.loss(), opt,
-                     new Trainer.Options(cfg.batch(), cfg.seed(), 0, Args.schedule(cfg.schedule(), cfg.epochs())))) {
+             Trainer trainer = new Trainer(net, be, new BpttSettings(cfg.dt(), Args.surrogate(cfg.surrogate()), cfg.detachReset(), false), t.loss(), opt,
+                     new Trainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs())))) {
             Regularization.apply(trainer.engine(), net, cfg.regSpikes(), cfg.regRate(), cfg.dt());
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();

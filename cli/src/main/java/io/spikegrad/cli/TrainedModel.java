@@ -1,7 +1,6 @@
 package io.spikegrad.cli;
 
-import com.google.gson.JsonObject;
-import io.spikegrad.Surrogate;
+import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.net.Network;
 import io.spikegrad.net.Parameter;
 import java.io.IOException;
@@ -30,11 +29,11 @@ final class TrainedModel {
         return net;
     }
 
-    /** The surrogate the model was trained with (fast sigmoid, slope 10, for a fresh network). */
-    static Surrogate surrogateFor(Path modelDir) throws IOException {
-        if (modelDir == null) return Args.surrogate("fast_sigmoid:10");
-        JsonObject cfg = Checkpoint.read(modelDir).config();
-        return Args.surrogate(cfg.get("surrogate").getAsString());
+    /** The BPTT settings the model was trained with (the task's defaults for a fresh network). */
+    static BpttSettings settingsFor(Path modelDir, Task.Defaults d) throws IOException {
+        if (modelDir == null) return new BpttSettings(d.dt(), Args.surrogate(d.surrogate()), d.detachReset(), false);
+        RunConfig cfg = RunConfig.fromJson(Checkpoint.read(modelDir).config());
+        return new BpttSettings(cfg.dt(), Args.surrogate(cfg.surrogate()), cfg.detachReset(), false);
     }
 
     /** Copies saved arrays into the network's parameters; every parameter must be present with its size. */

@@ -53,7 +53,8 @@ final class VerifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Task t = Task.named(task, data);
         Task.Defaults d = t.defaults();
-        double dt = d.dt();
+        BpttSettings settings = TrainedModel.settingsFor(model, d);
+        double dt = settings.dt();
         Network proto = TrainedModel.networkFor(t, model, d, seed);
         BatchSource src = t.train(dt);
         int b = Math.min(batch, src.size());
@@ -61,7 +62,6 @@ final class VerifyCommand implements Callable<Integer> {
         for (int i = 0; i < b; i++) idx[i] = i;
         float[] input = new float[src.steps() * b * src.channels()];
         src.fill(idx, input, labels);
-        BpttSettings settings = BpttSettings.of(dt, TrainedModel.surrogateFor(model));
 
         List<float[]> ref64 = grads(new ReferenceBackend(Precision.DOUBLE), proto, settings, t, input, src.steps(), b, labels);
         List<float[]> ref32 = grads(new ReferenceBackend(Precision.FLOAT), proto, settings, t, input, src.steps(), b, labels);

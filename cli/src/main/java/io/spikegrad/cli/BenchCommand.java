@@ -1,0 +1,131 @@
+package io.spikegrad.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.spikegrad.Backend;
+import io.spikegrad.Backends;
+import io.spikegrad.LifParams;
+import io.spikegrad.Surrogate;
+import io.spikegrad.bptt.BpttEngine;
+import io.spikegrad.bptt.BpttSettings;
+import io.spikegrad.loss.SumMembraneCrossEntropy;
+import io.spikegrad.net.Init;
+import io.spikegrad.net.Network;
+import io.spikegrad.net.Parameter;
+import io.spikegrad.train.Optimizer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spikegrad bench}: training iterations (forward, loss, backward, one Adam step) on
+ * the reference configurations, timed per iteration; one JSON line with the median, min and
+ * max ms, samples per second, peak RSS and the hidden layers' spike rates.
+ *
+ * <ul>
+ *   <li>shd-ff: 700 Bernoulli inputs at p = 0.05 per step, 700 -&gt; 256 LIF -&gt; 20 LI, T = 100, B = 64</li>
+ *   <li>shd-rec: as shd-ff with a recurrent 256 -&gt; 256 hidden layer</li>
+ *   <li>deep: 784 inputs at p = 0.10, 784 -&gt; 1024 LIF -&gt; 1024 LIF -&gt; 10 LI, T = 50, B = 128</li>
+ * </ul>
+ * LIF: tau_mem 20 ms, tau_syn 5 ms, dt 1 ms, threshold 1, reset by subtraction; loss:
+ * cross-entropy on the summed readout.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Time training iterations on a reference configuration.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--config", defaultValue = "shd-ff", description = "shd-ff, shd-rec or deep (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--backend", description = "cpu, reference or cuda (default: the best available)")
+    String backend;
+
+    @Option(names = "--threads", defaultValue = "2", description = "threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--iters", defaultValue = "30", description = "timed iterations (default: ${DEFAULT-VALUE})")
+    int iters;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed iterations first (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    /** One reference configuration. */
+    record Config(String name, int inputs, double p, int[] hidden, boolean recurrent, int classes, int steps, int batch,
+                  double[] initMean, double[] initStd) {}
+
+    static Config config(String name) {
+        return switch (name) {
+            case "shd-ff" -> new Config(name, 700, 0.05, new int[] {256}, false, 20, 100, 64,
+                    new double[] {0.02, 0.0}, new double[] {0.12, 0.2});
+            case "shd-rec" -> new Config(name, 700, 0.05, new int[] {256}, true, 20, 100, 64,
+                    new double[] {0.02, 0.0}, new double[] {0.12, 0.2});
+            case "deep" -> new Config(name, 784, 0.10, new int[] {1024, 1024}, false, 10, 50, 128,
+                    new double[] {0.01, 0.005, 0.0}, new double[] {0.08, 0.06, 0.1});
+            default -> throw new IllegalArgumentException("--config must be shd-ff, shd-rec or deep, got '" + name + "'");
+        };
+    }
+
+    static Network network(Config c, long seed) {
+        LifParams p = LifParams.of(20e-3, 5e-3, 1.0);
+        Network.Builder b = Network.builder().input(c.inputs());
+        for (int l = 0; l < c.hidden().length; l++) {
+            if (c.recurrent()) b.recurrentLif("hidden" + l, c.hidden()[l], p).recurrentWeights(Init.normal(0, 0.5 / Math.sqrt(c.hidden()[l])));
+            else b.lif("hidden" + l, c.hidden()[l], p);
+            b.weights(Init.normal(c.initMean()[l], c.initStd()[l]));
+        }
+        b.readout("out", c.classes(), p).weights(Init.normal(c.initMean()[c.hidden().length], c.initStd()[c.hidden().length]));
+        return b.build(seed);
+    }
+
+    @Override
+    public Integer call() {
+        Config c = config(config);
+        if (iters < 1) throw new IllegalArgumentException("--iters must be >= 1, got " + iters);
+        Network net = network(c, 1);
+        // a few fixed input batches, cycled, so input generation is not timed
+        SplittableRandom rng = new SplittableRandom(7);
+        float[][] inputs = new float[4][c.steps() * c.batch() * c.inputs()];
+        for (float[] in : inputs) for (int k = 0; k < in.length; k++) in[k] = rng.nextDouble() < c.p() ? 1f : 0f;
+        int[] labels = new int[c.batch()];
+        for (int b = 0; b < labels.length; b++) labels[b] = b % c.classes();
+        Optimizer adam = Optimizer.adam(1e-3);
+        List<Parameter> params = net.parameters();
+        double[] ms = new double[iters];
+        double[] spikes = new double[c.hidden().length];
+        try (Backend be = backend == null ? Backends.best(threads) : Backends.create(backend, threads);
+             BpttEngine engine = new BpttEngine(net, be, BpttSettings.of(1e-3, Surrogate.fastSigmoid(10)))) {
+            for (int it = 0; it < warmup + iters; it++) {
+                long t0 = System.nanoTime();
+                BpttEngine.Result r = engine.run(inputs[it % inputs.length], c.steps(), c.batch(), new SumMembraneCrossEntropy(), labels, true);
+                adam.step(params, 1e-3);
+                long t1 = System.nanoTime();
+                if (it >= warmup) {
+                    ms[it - warmup] = (t1 - t0) / 1e6;
+                    for (int l = 0; l < spikes.length; l++) spikes[l] += r.spikeCounts()[l];
+                }
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = iters % 2 == 1 ? sorted[iters / 2] : 0.5 * (sorted[iters / 2 - 1] + sorted[iters / 2]);
+            JsonObject s = new JsonObject();
+            s.addProperty("config", c.name());
+            s.addProperty("backend", be.name());
+            s.addProperty("threads", threads);
+            s.addProperty("iters", iters);
+            s.addProperty("median_ms", median);
+            s.addProperty("min_ms", sorted[0]);
+            s.addProperty("max_ms", sorted[iters - 1]);
+            s.addProperty("samples_per_second", c.batch() / (median / 1e3));
+            s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
+            s.addProperty("engine_tensor_mb", engine.bytes() / 1048576.0);
+            JsonArray rates = new JsonArray();
+            for (int l = 0; l < spikes.length; l++) rates.add(spikes[l] / ((double) iters * c.steps() * c.batch() * c.hidden()[l]));
+            s.add("hidden_spike_rates", rates);
+            s.addProperty("kernels", "dense");
+            System.out.println(Json.GSON.toJson(s));
+        }
+        return 0;
+    }
+}
