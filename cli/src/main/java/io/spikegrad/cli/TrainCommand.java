@@ -161,8 +161,10 @@ final class TrainCommand implements Callable<Integer> {
                     progress.batch(epoch + 1, total, b, n, loss, acc);
                     iteration++;
                     if (memoryReport && (iteration == 200 || iteration % 1000 == 0)) {
-                        progress.message(String.format("rss at iteration %d: %.1f MB (peak %.1f MB)", iteration,
-                                Memory.rssBytes() / 1048576.0, Memory.peakRssBytes() / 1048576.0));
+                        progress.message(String.format("rss at iteration %d: %.1f MB (peak %.1f MB; JavaCPP native %.1f MB; Java heap used %.1f MB)",
+                                iteration, Memory.rssBytes() / 1048576.0, Memory.peakRssBytes() / 1048576.0,
+                                org.bytedeco.javacpp.Pointer.totalBytes() / 1048576.0,
+                                (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0));
                     }
                 });
                 Trainer.Metrics va = trainer.evaluate(valid);

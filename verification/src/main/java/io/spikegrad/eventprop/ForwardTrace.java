@@ -93,20 +93,28 @@ public final class ForwardTrace {
         return -1;
     }
 
-    /** Readout neuron {@code c}'s maximum membrane over [0, T] (0 when the last layer spikes). */
-    public double maxV(int c) { return maxV == null ? 0 : maxV[c]; }
+    /** Readout neuron {@code c}'s maximum membrane over [0, T]. */
+    public double maxV(int c) { return readout(maxV)[c]; }
 
     /** Where the maximum is attained first. */
-    public double argmaxTime(int c) { return argmaxTime[c]; }
+    public double argmaxTime(int c) { return readout(argmaxTime)[c]; }
 
     /** {@link #AT_START}, {@link #SMOOTH} or the index of the spike whose arrival made the kink. */
-    public int argmaxSpike(int c) { return argmaxSpike[c]; }
+    public int argmaxSpike(int c) {
+        readout(maxV);
+        return argmaxSpike[c];
+    }
 
     /** Vdot of readout neuron c just before the kink arrival (meaningful when {@code argmaxSpike(c) >= 0}). */
-    public double argmaxVdotMinus(int c) { return argmaxVdotMinus[c]; }
+    public double argmaxVdotMinus(int c) { return readout(argmaxVdotMinus)[c]; }
 
     /** Readout neuron {@code c}'s time-averaged membrane {@code (1/T) int_0^T V dt}. */
-    public double meanV(int c) { return meanV[c]; }
+    public double meanV(int c) { return readout(meanV)[c]; }
+
+    private static double[] readout(double[] a) {
+        if (a == null) throw new IllegalStateException("the last layer spikes: there are no LI readout statistics");
+        return a;
+    }
 
     /** Whether the last layer is an LI readout (so the readout statistics exist). */
     public boolean hasReadout() { return maxV != null; }
