@@ -11,6 +11,7 @@
 #define SPIKEGRAD_LIF_H
 
 #include "lif_math.h"
+#include "spike_matmul.h"
 
 /* Forward over all T steps.
  *   x       [T][B][N] input current X[t] = W x[t] (+ b), precomputed by one GEMM

@@ -27,6 +27,23 @@ public interface Backend extends AutoCloseable {
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset);
 
+    /**
+     * out = beta*out + x W visiting only the nonzero entries of x (spike_matmul.h): the same
+     * product as {@link #gemm} for a spike-sparse x. x [rows][inputs] from element
+     * {@code xOffset}, w [inputs][outputs], out [rows][outputs].
+     */
+    void spikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out);
+
+    /**
+     * dw = beta*dw + x^T g visiting only the nonzero entries of x (spike_matmul.h).
+     * x [rows][inputs] from {@code xOffset}, g [rows][outputs] from {@code gOffset}, dw [inputs][outputs].
+     */
+    void spikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
+                               float beta, Tensor dw);
+
+    /** Fraction of nonzero entries of {@code t}. */
+    double density(Tensor t);
+
     /** LIF forward over all steps (lif.h, {@code sg_lif_forward}). */
     void lifForward(LifKernelConfig config, LifTensors tensors);
 

@@ -123,7 +123,10 @@ final class BenchCommand implements Callable<Integer> {
             JsonArray rates = new JsonArray();
             for (int l = 0; l < spikes.length; l++) rates.add(spikes[l] / ((double) iters * c.steps() * c.batch() * c.hidden()[l]));
             s.add("hidden_spike_rates", rates);
-            s.addProperty("kernels", "dense");
+            JsonArray kernels = new JsonArray();
+            boolean[] sparse = engine.lastSparse();
+            for (int l = 0; l < sparse.length; l++) kernels.add(net.layers().get(l).name() + ":" + (sparse[l] ? "sparse" : "dense"));
+            s.add("kernels", kernels);
             System.out.println(Json.GSON.toJson(s));
         }
         return 0;

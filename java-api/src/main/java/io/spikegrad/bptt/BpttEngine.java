@@ -35,6 +35,16 @@ public final class BpttEngine implements AutoCloseable {
     /** Workspaces by shape, most recent first; two cover full batches plus a last partial one. */
     private final java.util.ArrayDeque<Workspace> workspaces = new java.util.ArrayDeque<>();
     private Workspace ws;
+    /**
+     * Inputs sparser than this go through the spike-sparse forward product instead of a
+     * dense GEMM; {@link #SPARSE_GRAD_BELOW} likewise for the weight gradient. Crossovers
+     * measured with SpikeMatmulBench (6400 x 700 x 256, 2 threads) on the 2-core
+     * development machine: forward about 0.11, weight gradient about 0.08 (README).
+     */
+    public static final double SPARSE_BELOW = 0.10;
+    public static final double SPARSE_GRAD_BELOW = 0.08;
+    /** Per layer: whether the last run used the sparse kernels for its input. */
+    private boolean[] lastSparse = new boolean[0];
     /** Regularisers per layer index (LIF layers only). */
     private final java.util.Map<Integer, List<Regularizer>> regularizers = new java.util.HashMap<>();
 
@@ -95,6 +105,7 @@ public final class BpttEngine implements AutoCloseable {
         w.upload();
         w.input.copyFrom(input);
         w.forward();
+        lastSparse = w.sparse.clone();
         LayerWs top = w.layers.get(w.layers.size() - 1);
         int[] predictions = new int[batch];
         double value = loss.evaluate(top.out().buffer(), steps, batch, readout.size(), labels, top.gradOut.buffer(), predictions);
@@ -124,6 +135,11 @@ public final class BpttEngine implements AutoCloseable {
         for (Workspace w : workspaces) w.arena.close();
         workspaces.clear();
         ws = null;
+    }
+
+    /** For each layer, whether the last pass used the spike-sparse kernels for its input. */
+    public boolean[] lastSparse() {
+        return lastSparse.clone();
     }
 
     /** Bytes of tensors this engine holds (for memory reports). */
@@ -306,13 +322,19 @@ public final class BpttEngine implements AutoCloseable {
             return l == 0 ? input : layers.get(l - 1).out;
         }
 
+        final boolean[] sparse = new boolean[net.layers().size()];
+        final double[] density = new double[net.layers().size()];
+
         void forward() {
             int rows = steps * batch;
             for (int l = 0; l < layers.size(); l++) {
                 LayerWs lw = layers.get(l);
                 int n = lw.layer.size(), in = lw.layer.inputs();
-                // X = input @ W (+ 1 b^T): one GEMM for all steps
-                backend.gemm(false, false, rows, n, in, 1f, inputOf(l), 0, lw.w, 0, 0f, lw.x, 0);
+                // X = input @ W (+ 1 b^T) for all steps: one GEMM, or the spike-sparse product
+                density[l] = backend.density(inputOf(l));
+                sparse[l] = density[l] < SPARSE_BELOW;
+                if (sparse[l]) backend.spikeMatmul(rows, in, n, inputOf(l), 0, lw.w, 0f, lw.x);
+                else backend.gemm(false, false, rows, n, in, 1f, inputOf(l), 0, lw.w, 0, 0f, lw.x, 0);
                 if (lw.bias != null) backend.gemm(false, false, rows, n, 1, 1f, ones, 0, lw.bias, 0, 1f, lw.x, 0);
                 if (lw.lif) backend.lifForward(lw.cfg, lw.lifTensors());
                 else backend.liForward(lw.shape, lw.liTensors());
@@ -334,11 +356,14 @@ public final class BpttEngine implements AutoCloseable {
                             lw.gradI0, lw.gradV0, lw.gAlpha, lw.gBeta));
                 }
                 // dW = input^T gradX; dBias = 1^T gradX
-                backend.gemm(true, false, in, n, rows, 1f, inputOf(l), 0, lw.gradX, 0, 0f, lw.dW, 0);
+                if (density[l] < SPARSE_GRAD_BELOW) backend.spikeMatmulWeightGrad(rows, in, n, inputOf(l), 0, lw.gradX, 0, 0f, lw.dW);
+                else backend.gemm(true, false, in, n, rows, 1f, inputOf(l), 0, lw.gradX, 0, 0f, lw.dW, 0);
                 if (lw.dBias != null) backend.gemm(false, false, 1, n, rows, 1f, ones, 0, lw.gradX, 0, 0f, lw.dBias, 0);
                 if (lw.dWRec != null) {
                     // dW_rec[j][n] = sum_{t>=1,b} S[t-1][b][j] gradX[t][b][n]
-                    if (steps > 1) {
+                    if (steps > 1 && backend.density(lw.out) < SPARSE_GRAD_BELOW) {
+                        backend.spikeMatmulWeightGrad((steps - 1) * batch, n, n, lw.out, 0, lw.gradX, (long) batch * n, 0f, lw.dWRec);
+                    } else if (steps > 1) {
                         backend.gemm(true, false, n, n, (steps - 1) * batch, 1f, lw.out, 0, lw.gradX, (long) batch * n, 0f, lw.dWRec, 0);
                     } else {
                         lw.dWRec.fill(0f);

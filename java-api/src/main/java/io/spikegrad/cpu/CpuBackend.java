@@ -43,6 +43,25 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
+        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, x.address() + 4 * xOffset, w.address(),
+                beta, out.address()));
+    }
+
+    @Override
+    protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
+                                           float beta, Tensor dw) {
+        check("sg_spike_matmul_weight_grad", CpuKernels.sg_spike_matmul_weight_grad(rows, inputs, outputs,
+                x.address() + 4 * xOffset, g.address() + 4 * gOffset, beta, dw.address()));
+    }
+
+    @Override
+    public double density(Tensor t) {
+        checkOpen();
+        return CpuKernels.sg_count_nonzero(t.address(), t.size()) / (double) t.size();
+    }
+
+    @Override
     protected void doLifForward(LifKernelConfig c, LifTensors t) {
         fill(c);
         check("sg_lif_forward", CpuKernels.sg_lif_forward(config, t.x().address(), addr(t.wRec()),

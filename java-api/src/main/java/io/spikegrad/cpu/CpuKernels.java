@@ -79,6 +79,17 @@ final class CpuKernels {
                                      @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta);
 
     @NoException
+    static native int sg_spike_matmul(int rows, int inputs, int outputs, @Cast("const float*") long x,
+                                      @Cast("const float*") long w, float beta, @Cast("float*") long out);
+
+    @NoException
+    static native int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, @Cast("const float*") long x,
+                                                  @Cast("const float*") long g, float beta, @Cast("float*") long dw);
+
+    @NoException
+    static native long sg_count_nonzero(@Cast("const float*") long p, long n);
+
+    @NoException
     static native int sg_set_num_threads(int n);
 
     @NoException

@@ -38,6 +38,52 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void spikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
+        checkOpen();
+        if (rows < 1 || inputs < 1 || outputs < 1) {
+            throw new IllegalArgumentException("spikeMatmul: rows, inputs, outputs must be >= 1, got " + rows + ", " + inputs + ", " + outputs);
+        }
+        span("spikeMatmul x", x, xOffset, (long) rows * inputs);
+        span("spikeMatmul w", w, 0, (long) inputs * outputs);
+        span("spikeMatmul out", out, 0, (long) rows * outputs);
+        doSpikeMatmul(rows, inputs, outputs, x, xOffset, w, beta, out);
+    }
+
+    @Override
+    public final void spikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
+                                            float beta, Tensor dw) {
+        checkOpen();
+        if (rows < 1 || inputs < 1 || outputs < 1) {
+            throw new IllegalArgumentException("spikeMatmulWeightGrad: rows, inputs, outputs must be >= 1, got " + rows + ", " + inputs + ", " + outputs);
+        }
+        span("spikeMatmulWeightGrad x", x, xOffset, (long) rows * inputs);
+        span("spikeMatmulWeightGrad g", g, gOffset, (long) rows * outputs);
+        span("spikeMatmulWeightGrad dw", dw, 0, (long) inputs * outputs);
+        doSpikeMatmulWeightGrad(rows, inputs, outputs, x, xOffset, g, gOffset, beta, dw);
+    }
+
+    @Override
+    public double density(Tensor t) {
+        checkOpen();
+        owned("density", t, "any");
+        java.nio.FloatBuffer b = t.buffer();
+        long nz = 0;
+        for (int k = 0; k < t.size(); k++) if (b.get(k) != 0f) nz++;
+        return nz / (double) t.size();
+    }
+
+    /** Default: the dense GEMM (same result); native backends override with the sparse kernel. */
+    protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
+        doGemm(false, false, rows, outputs, inputs, 1f, x, xOffset, w, 0, beta, out, 0);
+    }
+
+    /** Default: the dense GEMM (same result); native backends override with the sparse kernel. */
+    protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
+                                           float beta, Tensor dw) {
+        doGemm(true, false, inputs, outputs, rows, 1f, x, xOffset, g, gOffset, beta, dw, 0);
+    }
+
+    @Override
     public final void lifForward(LifKernelConfig c, LifTensors t) {
         checkOpen();
         long step = c.stepTensorSize(), state = c.stateSize(), n = c.neurons();

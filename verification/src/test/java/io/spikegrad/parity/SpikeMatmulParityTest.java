@@ -1,0 +1,56 @@
+package io.spikegrad.parity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.spikegrad.Arena;
+import io.spikegrad.Backend;
+import io.spikegrad.Backends;
+import io.spikegrad.Tensor;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The spike-sparse products (spike_matmul.h) against the same products in double, with
+ * odd sizes, offsets into the tensors, beta 0 and 1, and inputs that are mostly 0/1 with a
+ * few other values. Tolerance: float32 accumulation over at most K terms of size ~1.
+ */
+class SpikeMatmulParityTest {
+
+    @ParameterizedTest(name = "{0} R={1} K={2} N={3} p={4} beta={5}")
+    @CsvSource({"cpu,1,1,1,1.0,0", "cpu,37,13,5,0.3,1", "cpu,600,70,129,0.05,0", "cpu,64,700,256,0.05,1", "cuda,37,13,5,0.3,0"})
+    void matchesDoubleProducts(String backend, int rows, int inputs, int outputs, double p, float beta) {
+        assumeTrue(Backends.available().contains(backend), backend + " is not available here");
+        SplittableRandom r = new SplittableRandom(rows * 31L + inputs);
+        int off = 3;
+        float[] x = new float[off + rows * inputs], w = new float[inputs * outputs], g = new float[off + rows * outputs];
+        for (int k = off; k < x.length; k++) x[k] = r.nextDouble() < p ? (r.nextDouble() < 0.9 ? 1f : (float) r.nextGaussian()) : 0f;
+        for (int k = 0; k < w.length; k++) w[k] = (float) r.nextGaussian();
+        for (int k = off; k < g.length; k++) g[k] = (float) r.nextGaussian();
+        float[] out0 = new float[rows * outputs], dw0 = new float[inputs * outputs];
+        for (int k = 0; k < out0.length; k++) out0[k] = (float) r.nextGaussian();
+        for (int k = 0; k < dw0.length; k++) dw0[k] = (float) r.nextGaussian();
+        try (Backend b = Backends.create(backend, 2); Arena a = b.newArena()) {
+            Tensor tx = a.of("x", x, x.length), tw = a.of("w", w, inputs, outputs), tg = a.of("g", g, g.length);
+            Tensor out = a.of("out", out0, rows, outputs), dw = a.of("dw", dw0, inputs, outputs);
+            b.spikeMatmul(rows, inputs, outputs, tx, off, tw, beta, out);
+            b.spikeMatmulWeightGrad(rows, inputs, outputs, tx, off, tg, off, beta, dw);
+            float[] o = out.toArray(), d = dw.toArray();
+            double tol = 1e-5 * Math.sqrt(inputs) + 1e-6 * Math.sqrt(rows);
+            for (int i = 0; i < rows; i++)
+                for (int n = 0; n < outputs; n++) {
+                    double ref = beta * out0[i * outputs + n];
+                    for (int j = 0; j < inputs; j++) ref += (double) x[off + i * inputs + j] * w[j * outputs + n];
+                    assertEquals(ref, o[i * outputs + n], tol * (1 + Math.abs(ref)), "out[" + i + "][" + n + "]");
+                }
+            for (int j = 0; j < inputs; j++)
+                for (int n = 0; n < outputs; n++) {
+                    double ref = beta * dw0[j * outputs + n];
+                    for (int i = 0; i < rows; i++) ref += (double) x[off + i * inputs + j] * g[off + i * outputs + n];
+                    assertEquals(ref, d[j * outputs + n], 1e-5 * Math.sqrt(rows) * (1 + Math.abs(ref)), "dw[" + j + "][" + n + "]");
+                }
+            assertEquals(0.5, b.density(a.of("probe", new float[] {0, -2, 1, 0}, 4)), 0.0);
+        }
+    }
+}
