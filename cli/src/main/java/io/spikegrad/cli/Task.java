@@ -2,6 +2,7 @@ package io.spikegrad.cli;
 
 import io.spikegrad.LifParams;
 import io.spikegrad.data.Binning;
+import io.spikegrad.data.Dataset;
 import io.spikegrad.data.FashionMnist;
 import io.spikegrad.data.ImageSet;
 import io.spikegrad.train.ImageLatencyBatches;
@@ -28,6 +29,32 @@ abstract class Task {
     abstract String name();
 
     abstract Defaults defaults();
+
+    /** Defaults for a method: "bptt" (those of {@link #defaults()}) or "eventprop". */
+    Defaults defaults(String method) {
+        if (method.equals("bptt")) return defaults();
+        if (method.equals("eventprop")) return eventPropDefaults();
+        throw new IllegalArgumentException("--method must be bptt or eventprop, got '" + method + "'");
+    }
+
+    Defaults eventPropDefaults() {
+        throw new IllegalArgumentException("task '" + name() + "' has no EventProp setup yet; use --method bptt");
+    }
+
+    /** The network EventProp trains (spiking output, time-to-first-spike readout). */
+    Network eventPropNetwork(int hidden, Init hiddenInit, Init outputInit, long seed) {
+        throw new IllegalArgumentException("task '" + name() + "' has no EventProp setup yet; use --method bptt");
+    }
+
+    /** Train / validation / test samples as spike events (EventProp uses them exactly). */
+    Dataset events(String split) {
+        throw new IllegalArgumentException("task '" + name() + "' has no EventProp setup yet; use --method bptt");
+    }
+
+    /** Simulated duration per sample, seconds (EventProp). */
+    double duration() {
+        throw new IllegalArgumentException("task '" + name() + "' has no EventProp setup yet; use --method bptt");
+    }
 
     /** The network for this task, drawn from {@code seed}; null inits mean the task's defaults. */
     abstract Network network(int hidden, Init hiddenInit, Init readoutInit, long seed);
@@ -75,6 +102,39 @@ abstract class Task {
 
         @Override
         Loss loss() { return new MaxMembraneCrossEntropy(); }
+
+        /**
+         * EventProp (calibration.md, the authors' later settings): 5-200-3 with a spiking
+         * output, time-to-first-spike cross-entropy (tau0 0.5 ms, tau1 6.4 ms, alpha 0.003),
+         * hidden N(1.5, 0.78), output N(0.93, 0.1), Adam lr 0.01, x0.95 every 5 epochs.
+         */
+        @Override
+        Defaults eventPropDefaults() {
+            return new Defaults(60, 32, 1e-2, 0, 200, "none", false, 0, "step:5:0.95");
+        }
+
+        @Override
+        Network eventPropNetwork(int hidden, Init hiddenInit, Init outputInit, long seed) {
+            return Network.builder()
+                    .input(YinYang.CHANNELS)
+                    .lif("hidden", hidden, LifParams.of(20e-3, 5e-3, 1.0))
+                    .weights(hiddenInit != null ? hiddenInit : Init.normal(1.5, 0.78))
+                    .lif("out", YinYang.CLASSES, LifParams.of(20e-3, 5e-3, 1.0))
+                    .weights(outputInit != null ? outputInit : Init.normal(0.93, 0.1))
+                    .build(seed);
+        }
+
+        @Override
+        Dataset events(String split) {
+            return switch (split) {
+                case "train" -> YinYang.train();
+                case "validation" -> YinYang.validation();
+                default -> YinYang.test();
+            };
+        }
+
+        @Override
+        double duration() { return WINDOW; }
 
         private static int steps(double dt) { return Binning.stepsFor(WINDOW, dt); }
 

@@ -1,12 +1,8 @@
 package io.spikegrad.cli;
 
 import com.google.gson.JsonObject;
-import io.spikegrad.Backend;
 import io.spikegrad.Backends;
-import io.spikegrad.Tensor;
-import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.net.Network;
-import io.spikegrad.train.BatchSource;
 import io.spikegrad.train.Optimizer;
 import io.spikegrad.train.Trainer;
 import java.io.IOException;
@@ -33,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "yinyang", description = "yinyang or fashion-mnist (default: ${DEFAULT-VALUE})")
     String task;
 
-    @Option(names = "--method", defaultValue = "bptt", description = "bptt (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "bptt", description = "bptt or eventprop (exact gradients, Yin-Yang) (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--backend", description = "cpu, reference or cuda (default: the best available)")
@@ -115,9 +111,8 @@ final class TrainCommand implements Callable<Integer> {
             if (epochs != null) cfg = cfg.withEpochs(epochs);
             out = resume;
         } else {
-            if (!method.equals("bptt")) throw new IllegalArgumentException("--method must be bptt, got '" + method + "'");
             Task t = Task.named(task, data);
-            Task.Defaults d = t.defaults();
+            Task.Defaults d = t.defaults(method);
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
                     dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
@@ -132,10 +127,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         Task t = Task.named(cfg.task(), cfg.data() == null ? null : Path.of(cfg.data()));
-        Network net = t.network(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()),
-                Args.normal("--readout-init", cfg.readoutInit()), cfg.seed());
-        BatchSource train = cfg.limit() > 0 ? Subset.first(t.train(cfg.dt()), cfg.limit()) : t.train(cfg.dt());
-        BatchSource valid = t.validation(cfg.dt()), test = t.test(cfg.dt());
+        Network net = cfg.method().equals("eventprop")
+                ? t.eventPropNetwork(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()), cfg.seed())
+                : t.network(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()), cfg.seed());
         Optimizer opt = Optimizer.adam(cfg.lr());
         List<EpochRecord> history = new ArrayList<>();
         int first = 0;
@@ -150,14 +144,12 @@ final class TrainCommand implements Callable<Integer> {
         progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (" + cfg.method() + ") from epoch "
                 + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
         int nThreads = threads != null ? threads : Backends.defaultThreads();
-        try (Backend be = backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads);
-             Trainer trainer = new Trainer(net, be, new BpttSettings(cfg.dt(), Args.surrogate(cfg.surrogate()), cfg.detachReset(), false), t.loss(), opt,
-                     new Trainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs())))) {
-            Regularization.apply(trainer.engine(), net, cfg.regSpikes(), cfg.regRate(), cfg.dt());
+        try (MethodRun run = cfg.method().equals("eventprop") ? new MethodRun.EventProp(t, cfg, net, opt, nThreads)
+                : new MethodRun.Bptt(t, cfg, net, opt, backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads))) {
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();
                 final int epoch = e, total = cfg.epochs();
-                Trainer.Metrics tr = trainer.trainEpoch(train, e, (ep, b, n, loss, acc) -> {
+                Trainer.Metrics tr = run.trainEpoch(e, (ep, b, n, loss, acc) -> {
                     progress.batch(epoch + 1, total, b, n, loss, acc);
                     iteration++;
                     if (memoryReport && (iteration == 200 || iteration % 1000 == 0)) {
@@ -167,7 +159,7 @@ final class TrainCommand implements Callable<Integer> {
                                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0));
                     }
                 });
-                Trainer.Metrics va = trainer.evaluate(valid);
+                Trainer.Metrics va = run.evaluate("validation");
                 EpochRecord rec = new EpochRecord(e + 1, tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
                         tr.spikesPerNeuron(), (System.nanoTime() - t0) / 1e9);
                 history.add(rec);
@@ -175,12 +167,12 @@ final class TrainCommand implements Callable<Integer> {
                         opt.state(), history));
                 progress.epoch(rec, cfg.epochs());
             }
-            Trainer.Metrics te = trainer.evaluate(test);
+            Trainer.Metrics te = run.evaluate("test");
             EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
             JsonObject s = new JsonObject();
             s.addProperty("task", cfg.task());
             s.addProperty("method", cfg.method());
-            s.addProperty("backend", be.name());
+            s.addProperty("backend", run.backendName());
             s.addProperty("epochs", cfg.epochs());
             s.addProperty("seed", cfg.seed());
             s.addProperty("train_accuracy", last == null ? Double.NaN : last.trainAccuracy());
@@ -191,22 +183,11 @@ final class TrainCommand implements Callable<Integer> {
             s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
             s.addProperty("out", out.toString());
             Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
-            writePlots(trainer, test, history);
+            Plots.history(out.resolve("history.png"), history);
+            run.plots(out);
             System.out.println(Json.GSON.toJson(s));
         }
         return 0;
     }
 
-    /** history.png and the hidden-layer spike raster of test sample 0. */
-    private void writePlots(Trainer trainer, BatchSource test, List<EpochRecord> history) throws IOException {
-        Plots.history(out.resolve("history.png"), history);
-        int[] idx = {0}, labels = new int[1];
-        float[] input = new float[test.steps() * test.channels()];
-        test.fill(idx, input, labels);
-        trainer.engine().run(input, test.steps(), 1, trainer.loss(), labels, false);
-        Tensor spikes = trainer.engine().lastSpikes(0);
-        int n = trainer.network().layers().get(0).size();
-        Plots.raster(out.resolve("raster.png"), "hidden spikes, test sample 0 (label " + labels[0] + ")",
-                spikes.toArray(), test.steps(), n, trainer.engine().settings().dt(), 200);
-    }
 }

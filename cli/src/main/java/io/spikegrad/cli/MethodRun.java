@@ -1,0 +1,118 @@
+package io.spikegrad.cli;
+
+import io.spikegrad.Backend;
+import io.spikegrad.Tensor;
+import io.spikegrad.bptt.BpttSettings;
+import io.spikegrad.data.Dataset;
+import io.spikegrad.eventprop.EventLosses;
+import io.spikegrad.eventprop.EventPropTrainer;
+import io.spikegrad.net.Network;
+import io.spikegrad.train.BatchSource;
+import io.spikegrad.train.Optimizer;
+import io.spikegrad.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** One gradient method behind the train command: epochs, evaluation, plots. */
+interface MethodRun extends AutoCloseable {
+
+    String backendName();
+
+    Trainer.Metrics trainEpoch(int epoch, Trainer.BatchListener listener);
+
+    Trainer.Metrics evaluate(String split);
+
+    /** Method-specific plots into {@code out} (history.png is written by the command). */
+    void plots(Path out) throws IOException;
+
+    @Override
+    void close();
+
+    /** Surrogate-gradient BPTT on a backend. */
+    final class Bptt implements MethodRun {
+        private final Backend backend;
+        private final Trainer trainer;
+        private final BatchSource train, valid, test;
+
+        Bptt(Task t, RunConfig cfg, Network net, Optimizer opt, Backend backend) {
+            this.backend = backend;
+            BpttSettings settings = new BpttSettings(cfg.dt(), Args.surrogate(cfg.surrogate()), cfg.detachReset(), false);
+            this.trainer = new Trainer(net, backend, settings, t.loss(), opt,
+                    new Trainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs())));
+            Regularization.apply(trainer.engine(), net, cfg.regSpikes(), cfg.regRate(), cfg.dt());
+            BatchSource all = t.train(cfg.dt());
+            this.train = cfg.limit() > 0 ? Subset.first(all, cfg.limit()) : all;
+            this.valid = t.validation(cfg.dt());
+            this.test = t.test(cfg.dt());
+        }
+
+        @Override public String backendName() { return backend.name(); }
+
+        @Override
+        public Trainer.Metrics trainEpoch(int epoch, Trainer.BatchListener listener) {
+            return trainer.trainEpoch(train, epoch, listener);
+        }
+
+        @Override
+        public Trainer.Metrics evaluate(String split) {
+            return trainer.evaluate(split.equals("test") ? test : valid);
+        }
+
+        /** The hidden-layer spike raster of test sample 0. */
+        @Override
+        public void plots(Path out) throws IOException {
+            int[] idx = {0}, labels = new int[1];
+            float[] input = new float[test.steps() * test.channels()];
+            test.fill(idx, input, labels);
+            trainer.engine().run(input, test.steps(), 1, trainer.loss(), labels, false);
+            Tensor spikes = trainer.engine().lastSpikes(0);
+            int n = trainer.network().layers().get(0).size();
+            Plots.raster(out.resolve("raster.png"), "hidden spikes, test sample 0 (label " + labels[0] + ")",
+                    spikes.toArray(), test.steps(), n, trainer.engine().settings().dt(), 200);
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            backend.close();
+        }
+    }
+
+    /** Exact EventProp gradients from the double-precision reference (Java, multi-threaded over samples). */
+    final class EventProp implements MethodRun {
+        private final EventPropTrainer trainer;
+        private final Dataset train, valid, test;
+
+        EventProp(Task t, RunConfig cfg, Network net, Optimizer opt, int threads) {
+            this.trainer = new EventPropTrainer(net, t.duration(), EventLosses.firstSpikeCrossEntropy(), opt,
+                    new EventPropTrainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs()),
+                            0.15, 1e-4), threads);
+            Dataset all = t.events("train");
+            this.train = cfg.limit() > 0 ? all.slice(0, Math.min(cfg.limit(), all.size())) : all;
+            this.valid = t.events("validation");
+            this.test = t.events("test");
+        }
+
+        @Override public String backendName() { return "reference"; }
+
+        @Override
+        public Trainer.Metrics trainEpoch(int epoch, Trainer.BatchListener listener) {
+            return trainer.trainEpoch(train, epoch, listener);
+        }
+
+        @Override
+        public Trainer.Metrics evaluate(String split) {
+            return trainer.evaluate(split.equals("test") ? test : valid);
+        }
+
+        @Override
+        public void plots(Path out) {
+            // spike rasters come with the native EventProp kernel; history.png is written
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+        }
+    }
+}
