@@ -168,7 +168,7 @@ abstract class Task {
 
         @Override
         Defaults defaults() {
-            return new Defaults(10, 128, 2e-3, 1e-3, 256, "fast_sigmoid:4", true, 1.0, "cosine");
+            return new Defaults(15, 128, 4e-3, 1e-3, 512, "fast_sigmoid:4", true, 1.0, "cosine");
         }
 
         @Override
