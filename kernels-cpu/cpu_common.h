@@ -8,6 +8,16 @@
 #include "spikegrad/lif.h"
 #include "thread_pool.h"
 
+/* Hot loops are compiled twice, for AVX2 and for baseline x86-64, and the loader picks one
+ * per machine (GCC function multiversioning): the shipped library runs everywhere and uses
+ * 8-wide vectors where it can. Vector float arithmetic gives the same bits either way
+ * (no FMA contraction, scalar libm calls), so results do not depend on the choice. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define SG_CPU_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SG_CPU_CLONES
+#endif
+
 namespace sg {
 
 /* Neurons per work item: a chunk of one sample's neurons, contiguous in

@@ -71,7 +71,7 @@ size_t feedforward_scratch(int T) { return (size_t)T * sg::kChunk + 7 * (size_t)
  * settings the SG_HD math branches on are compile-time constants here (sg::specialise), and
  * the t = 0 boundary is moved out of the neuron loop, so that loop vectorises. */
 template <int RESET, int DETACH, int SURR, int SMOOTH>
-void backward_item(const Args& a0, int b, int n0, int len, float* u_hist, float* scratch_rows) {
+SG_CPU_CLONES void backward_item(const Args& a0, int b, int n0, int len, float* u_hist, float* scratch_rows) {
     const sg_lif_config c = sg::specialise<RESET, DETACH, SURR, SMOOTH>(*a0.c);
     const Args& a = a0;  // buffers only; the settings come from the local c
     const int B = c.batch, N = c.neurons, T = c.steps;

@@ -15,7 +15,7 @@ namespace {
 /* Neurons [n0, n0+len) of sample b over all steps, with reset and smooth mode fixed at
  * compile time (RESET, SMOOTH) so the neuron loop vectorises. */
 template <int RESET, int SMOOTH, bool HAS_U>
-void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* __restrict x,
+SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* __restrict x,
                   const float* __restrict alpha, const float* __restrict beta, const float* __restrict theta,
                   const float* __restrict i0, const float* __restrict v0, float* __restrict s,
                   float* __restrict i_save, float* __restrict u_out, float* __restrict v_last) {
