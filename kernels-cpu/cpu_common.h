@@ -49,6 +49,16 @@ inline bool any_null(P... p) {
     return ((p == nullptr) || ...);
 }
 
+/* o[n] += x * w[n] for n in [n0, n1): the inner loop of the spike-sparse products and of
+ * the recurrent backward. */
+[[maybe_unused]] static SG_CPU_CLONES void axpy(float* __restrict o, const float* __restrict w, float x, int n0, int n1) {
+    if (x == 1.0f) {
+        for (int n = n0; n < n1; ++n) o[n] += w[n];
+    } else {
+        for (int n = n0; n < n1; ++n) o[n] += x * w[n];
+    }
+}
+
 /* A copy of the settings with the fields a kernel specialises on fixed at compile time.
  * Once inlined, the SG_HD math sees constants and its switches fold away, which lets the
  * compiler vectorise the neuron loop. A negative template value keeps the runtime field. */

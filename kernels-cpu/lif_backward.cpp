@@ -15,7 +15,7 @@ namespace {
 
 struct Args {
     const sg_lif_config* c;
-    const float *w_rec, *alpha, *beta, *theta, *i0, *v0, *i_save, *grad_s, *grad_u;
+    const float *w_rec, *w_rec_t, *alpha, *beta, *theta, *i0, *v0, *i_save, *grad_s, *grad_u;
     float *grad_x, *grad_i0, *grad_v0;
     float *part_alpha, *part_beta, *part_theta;  // [B][N] per-sample partials
 };
@@ -179,14 +179,12 @@ void backward_recurrent(const Args& a, std::vector<float>& scratch) {
                     adjoint_step(a, t, b, n, u, v_prev, gs_rec[n], &gu[n], &gi[n], &ga[n], &gb[n], &gth[n]);
                 }
                 if (t > 0) {
-                    // dL/dS[t-1][j] through I[t]: sum_n w_rec[j][n] * dL/dX[t][n]
+                    // dL/dS[t-1][j] through I[t]: sum_n w_rec[j][n] * dL/dX[t][n], accumulated
+                    // over n in order as rows of the transposed weights (vectorises over j)
                     const float* gx = a.grad_x + ((size_t)t * B + b) * N;
-                    for (int j = 0; j < N; ++j) {
-                        const float* w = a.w_rec + (size_t)j * N;
-                        float acc = 0.0f;
-                        for (int n = 0; n < N; ++n) acc += w[n] * gx[n];
-                        gs_rec[j] = acc;
-                    }
+                    std::fill(gs_rec, gs_rec + N, 0.0f);
+                    for (int n = 0; n < N; ++n)
+                        if (gx[n] != 0.0f) sg::axpy(gs_rec, a.w_rec_t + (size_t)n * N, gx[n], 0, N);
                 }
             }
             for (int n = 0; n < N; ++n) {
@@ -218,8 +216,14 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     const int64_t items = w_rec ? cfg->batch : cfg->batch * sg::chunks(cfg->neurons);
     const size_t per_part = w_rec ? recurrent_scratch(cfg->steps, cfg->neurons)
                                   : feedforward_scratch(cfg->steps);
-    std::vector<float> pa, pb, pt, scratch;
+    std::vector<float> pa, pb, pt, scratch, w_t;
     try {
+        if (w_rec) {  // W_rec^T, row n = weights into neuron n
+            const size_t n = (size_t)cfg->neurons;
+            w_t.resize(n * n);
+            for (size_t j = 0; j < n; ++j)
+                for (size_t k = 0; k < n; ++k) w_t[k * n + j] = w_rec[j * n + k];
+        }
         pa.resize(state);
         pb.resize(state);
         pt.resize(state);
@@ -228,7 +232,7 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
         return SG_ERR_ALLOC;
     }
     const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
-    Args a{&c, w_rec, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
+    Args a{&c, w_rec, w_rec ? w_t.data() : nullptr, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
            grad_x, grad_i0, grad_v0, pa.data(), pb.data(), pt.data()};
     if (w_rec)
         backward_recurrent(a, scratch);

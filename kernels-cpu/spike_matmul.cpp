@@ -17,15 +17,6 @@ inline int nonzeros(const float* row, int k, int* idx) {
     return c;
 }
 
-/* o[n] += x * w[n] over a slice: the inner loop of both products. */
-SG_CPU_CLONES void axpy(float* __restrict o, const float* __restrict w, float x, int n0, int n1) {
-    if (x == 1.0f) {
-        for (int n = n0; n < n1; ++n) o[n] += w[n];
-    } else {
-        for (int n = n0; n < n1; ++n) o[n] += x * w[n];
-    }
-}
-
 }  // namespace
 
 SG_API int sg_spike_matmul(int rows, int inputs, int outputs, const float* x, const float* w,
@@ -53,7 +44,7 @@ SG_API int sg_spike_matmul(int rows, int inputs, int outputs, const float* x, co
             for (int a = 0; a < count; ++a) {
                 const int j = idx[a];
                 const float xj = xr[j];
-                axpy(o, w + (size_t)j * outputs, xj, 0, outputs);
+                sg::axpy(o, w + (size_t)j * outputs, xj, 0, outputs);
             }
         }
     });
@@ -93,7 +84,7 @@ SG_API int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, const 
             for (int a = 0; a < count; ++a) {
                 const int j = idx[a];
                 const float xj = xr[j];
-                axpy(dw + (size_t)j * outputs, gr, xj, n0, n1);
+                sg::axpy(dw + (size_t)j * outputs, gr, xj, n0, n1);
             }
         }
     });

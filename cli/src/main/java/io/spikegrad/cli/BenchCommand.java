@@ -58,11 +58,11 @@ final class BenchCommand implements Callable<Integer> {
     static Config config(String name) {
         return switch (name) {
             case "shd-ff" -> new Config(name, 700, 0.05, new int[] {256}, false, 20, 100, 64,
-                    new double[] {0.02, 0.0}, new double[] {0.12, 0.2});
+                    new double[] {0.01, 0.0}, new double[] {0.12, 0.2});
             case "shd-rec" -> new Config(name, 700, 0.05, new int[] {256}, true, 20, 100, 64,
-                    new double[] {0.02, 0.0}, new double[] {0.12, 0.2});
+                    new double[] {0.01, 0.0}, new double[] {0.12, 0.2});
             case "deep" -> new Config(name, 784, 0.10, new int[] {1024, 1024}, false, 10, 50, 128,
-                    new double[] {0.01, 0.005, 0.0}, new double[] {0.08, 0.06, 0.1});
+                    new double[] {0.004, 0.003, 0.0}, new double[] {0.08, 0.06, 0.1});
             default -> throw new IllegalArgumentException("--config must be shd-ff, shd-rec or deep, got '" + name + "'");
         };
     }
