@@ -50,8 +50,9 @@ inline bool any_null(P... p) {
 }
 
 /* o[n] += x * w[n] for n in [n0, n1): the inner loop of the spike-sparse products and of
- * the recurrent backward. */
-[[maybe_unused]] static SG_CPU_CLONES void axpy(float* __restrict o, const float* __restrict w, float x, int n0, int n1) {
+ * the recurrent backward. Inline: callers are SG_CPU_CLONES functions, so it is compiled
+ * into each clone (a cloned callee would pay a dispatch per call). */
+inline void axpy(float* __restrict o, const float* __restrict w, float x, int n0, int n1) {
     if (x == 1.0f) {
         for (int n = n0; n < n1; ++n) o[n] += w[n];
     } else {

@@ -38,11 +38,12 @@ public final class BpttEngine implements AutoCloseable {
     /**
      * Inputs sparser than this go through the spike-sparse forward product instead of a
      * dense GEMM; {@link #SPARSE_GRAD_BELOW} likewise for the weight gradient. Crossovers
-     * measured with SpikeMatmulBench (6400 x 700 x 256, 2 threads) on the 2-core
-     * development machine: forward about 0.11, weight gradient about 0.08 (README).
+     * measured with SpikeMatmulBench (6400 x 700 x 256, 2 threads) on the otherwise idle
+     * 2-core development machine, where OpenBLAS reaches ~300 GFLOP/s with AVX-512: forward
+     * about 0.08, weight gradient about 0.02 (README).
      */
-    public static final double SPARSE_BELOW = 0.10;
-    public static final double SPARSE_GRAD_BELOW = 0.08;
+    public static final double SPARSE_BELOW = 0.08;
+    public static final double SPARSE_GRAD_BELOW = 0.02;
     /** Per layer: whether the last run used the sparse kernels for its input. */
     private boolean[] lastSparse = new boolean[0];
     /** Regularisers per layer index (LIF layers only). */
