@@ -161,9 +161,7 @@ public final class EventPropTrainer implements AutoCloseable {
                 List<EventProp.Result> out = new ArrayList<>(s1 - s0);
                 for (int i = s0; i < s1; i++) {
                     EventSample s = samples.get(i);
-                    out.add(backward ? eventProp.run(model, s.events(), s.label(), loss)
-                            : new EventProp.Result(eventProp.loss(model, s.events(), s.label(), loss),
-                                    EventPropSimulator.simulate(model, s.events(), eventProp.duration()), null));
+                    out.add(backward ? eventProp.run(model, s.events(), s.label(), loss) : forwardOnly(model, s));
                 }
                 return out;
             }));
@@ -180,6 +178,13 @@ public final class EventPropTrainer implements AutoCloseable {
             throw new IllegalStateException(c);
         }
         return all;
+    }
+
+    /** Loss and trace of one sample, simulated once, without the backward pass. */
+    private EventProp.Result forwardOnly(EventPropModel model, EventSample s) {
+        ForwardTrace tr = EventPropSimulator.simulate(model, s.events(), eventProp.duration());
+        LossGradient lg = new LossGradient(tr.spikeCount(), model.output().spiking() ? 0 : model.output().size());
+        return new EventProp.Result(loss.evaluate(model, tr, s.label(), lg), tr, null);
     }
 
     @Override
