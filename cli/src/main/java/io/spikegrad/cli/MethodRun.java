@@ -1,6 +1,7 @@
 package io.spikegrad.cli;
 
 import io.spikegrad.Backend;
+import io.spikegrad.Backends;
 import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.data.Dataset;
@@ -78,22 +79,32 @@ interface MethodRun extends AutoCloseable {
         }
     }
 
-    /** Exact EventProp gradients from the double-precision reference (Java, multi-threaded over samples). */
+    /**
+     * Exact EventProp gradients: the native CPU kernel on backend "cpu" (the default), or the
+     * double-precision Java reference on backend "reference". Both are parallel over samples.
+     */
     final class EventProp implements MethodRun {
         private final EventPropTrainer trainer;
         private final Dataset train, valid, test;
+        private final Backend cpu;
 
-        EventProp(Task t, RunConfig cfg, Network net, Optimizer opt, int threads) {
+        EventProp(Task t, RunConfig cfg, Network net, Optimizer opt, int threads, String backend) {
+            boolean useNative = backend == null || backend.equals("cpu");
+            if (!useNative && !backend.equals("reference")) {
+                throw new IllegalArgumentException("--method eventprop runs on backend cpu or reference, not '" + backend + "'");
+            }
+            this.cpu = useNative ? Backends.create("cpu", threads) : null;  // sets the kernels' thread budget
             this.trainer = new EventPropTrainer(net, t.duration(), EventLosses.firstSpikeCrossEntropy(), opt,
                     new EventPropTrainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs()),
-                            0.15, 1e-4), threads);
+                            0.15, 1e-4), threads,
+                    useNative ? new EventPropTrainer.NativeLoss(0.5e-3, 6.4e-3, 0.003) : null);
             Dataset all = t.events("train");
             this.train = cfg.limit() > 0 ? all.slice(0, Math.min(cfg.limit(), all.size())) : all;
             this.valid = t.events("validation");
             this.test = t.events("test");
         }
 
-        @Override public String backendName() { return "reference"; }
+        @Override public String backendName() { return cpu != null ? "cpu" : "reference"; }
 
         @Override
         public Trainer.Metrics trainEpoch(int epoch, Trainer.BatchListener listener) {
@@ -113,6 +124,7 @@ interface MethodRun extends AutoCloseable {
         @Override
         public void close() {
             trainer.close();
+            if (cpu != null) cpu.close();
         }
     }
 }

@@ -144,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
         progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (" + cfg.method() + ") from epoch "
                 + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
         int nThreads = threads != null ? threads : Backends.defaultThreads();
-        try (MethodRun run = cfg.method().equals("eventprop") ? new MethodRun.EventProp(t, cfg, net, opt, nThreads)
+        try (MethodRun run = cfg.method().equals("eventprop") ? new MethodRun.EventProp(t, cfg, net, opt, nThreads, backend)
                 : new MethodRun.Bptt(t, cfg, net, opt, backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads))) {
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();

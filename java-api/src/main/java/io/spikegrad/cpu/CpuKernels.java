@@ -9,11 +9,11 @@ import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
- * JavaCPP binding of {@code native/include/spikegrad/lif.h} (library spikegrad_cpu).
+ * JavaCPP binding of {@code native/include/spikegrad/lif.h} and {@code eventprop.h} (library spikegrad_cpu).
  * Package-private: only {@link CpuBackend} calls it, after validating every argument.
  * Buffers are raw addresses ({@code @Cast("float*") long}), 0 meaning NULL.
  */
-@Platform(include = "spikegrad/lif.h", link = "spikegrad_cpu")
+@Platform(include = {"spikegrad/lif.h", "spikegrad/eventprop.h"}, link = "spikegrad_cpu")
 final class CpuKernels {
     static {
         Loader.load();
@@ -88,6 +88,20 @@ final class CpuKernels {
 
     @NoException
     static native long sg_count_nonzero(@Cast("const float*") long p, long n);
+
+    /** eventprop.h; called by {@link NativeEventProp}. */
+    @NoException
+    static native int sg_eventprop_batch(int layers, @Cast("const int*") long sizes,
+                                         @Cast("const double*") long weights, @Cast("const double*") long tauMem,
+                                         @Cast("const double*") long tauSyn, @Cast("const double*") long theta,
+                                         int batch, @Cast("const double*") long inTimes, @Cast("const int*") long inChannels,
+                                         @Cast("const int*") long inOffsets, @Cast("const int*") long labels,
+                                         double duration, double tau0, double tau1, double alpha,
+                                         double vdotFloor, int maxSpikes,
+                                         @Cast("double*") long lossOut, @Cast("int*") long predictions,
+                                         @Cast("double*") long firstTimes, @Cast("int*") long outCounts,
+                                         @Cast("int*") long spikeTotals, @Cast("double*") long gradWeights,
+                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped);
 
     @NoException
     static native int sg_set_num_threads(int n);

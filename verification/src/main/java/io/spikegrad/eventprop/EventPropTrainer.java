@@ -51,8 +51,22 @@ public final class EventPropTrainer implements AutoCloseable {
     private final Options options;
     private final ExecutorService pool;
     private final int threads;
+    private final NativeLoss nativeLoss;
+
+    /**
+     * The first-spike loss constants for the native CPU kernel ({@code io.spikegrad.cpu.NativeEventProp},
+     * feed-forward LIF stacks); null trains with the Java reference.
+     */
+    public record NativeLoss(double tau0, double tau1, double alpha) {}
 
     public EventPropTrainer(Network net, double duration, EventLoss loss, Optimizer optimizer, Options options, int threads) {
+        this(net, duration, loss, optimizer, options, threads, null);
+    }
+
+    /** With {@code nativeLoss} non-null the gradients come from the native kernel (which must match {@code loss}). */
+    public EventPropTrainer(Network net, double duration, EventLoss loss, Optimizer optimizer, Options options, int threads,
+                            NativeLoss nativeLoss) {
+        this.nativeLoss = nativeLoss;
         this.net = net;
         this.eventProp = new EventProp(duration);
         this.loss = loss;
@@ -84,6 +98,23 @@ public final class EventPropTrainer implements AutoCloseable {
         for (int k = 0; k < batches; k++) {
             List<EventSample> batch = new ArrayList<>(bs);
             for (int b = 0; b < bs; b++) batch.add(data.get(order[k * bs + b]));
+            if (nativeLoss != null) {
+                io.spikegrad.cpu.NativeEventProp.Result r = nativeStep(batch);
+                int batchCorrect = 0, missing = 0;
+                for (int b = 0; b < bs; b++) {
+                    if (r.predictions()[b] == batch.get(b).label()) batchCorrect++;
+                    for (int c : r.outputCounts()[b]) if (c == 0) missing++;
+                    spikes += r.spikeTotals()[b];
+                }
+                if (!Double.isFinite(r.loss())) throw new ArithmeticException("loss became " + r.loss() + " at epoch " + epoch + ", batch " + k);
+                GradClip.clip(params, options.clipNorm());
+                optimizer.step(params, rate);
+                if (missing > options.silentRatio() * bs * net.outputs()) bumpOutput();
+                lossSum += r.loss();
+                correct += batchCorrect;
+                if (listener != null) listener.batchDone(epoch, k + 1, batches, r.loss(), batchCorrect / (double) bs);
+                continue;
+            }
             EventPropModel model = EventPropModel.of(net);
             List<EventProp.Result> results = runAll(model, batch, true);
             Gradients sum = new Gradients(model);
@@ -110,8 +141,25 @@ public final class EventPropTrainer implements AutoCloseable {
         return new Trainer.Metrics(lossSum / batches, correct / (double) n, spikes / ((double) n * net.spikingNeurons()), n);
     }
 
+    private io.spikegrad.cpu.NativeEventProp.Result nativeStep(List<EventSample> batch) {
+        return io.spikegrad.cpu.NativeEventProp.lossAndGradient(net, batch, eventProp.duration(),
+                nativeLoss.tau0(), nativeLoss.tau1(), nativeLoss.alpha());
+    }
+
     /** Loss and first-spike accuracy over every sample, without updates. */
     public Trainer.Metrics evaluate(Dataset data) {
+        if (nativeLoss != null) {
+            List<EventSample> all = data.samples();
+            io.spikegrad.cpu.NativeEventProp.Result r = nativeStep(all);  // also overwrites the gradients (unused)
+            int correct = 0;
+            double spikes = 0;
+            for (int i = 0; i < all.size(); i++) {
+                if (r.predictions()[i] == all.get(i).label()) correct++;
+                spikes += r.spikeTotals()[i];
+            }
+            int n = all.size();
+            return new Trainer.Metrics(r.loss(), correct / (double) n, spikes / ((double) n * net.spikingNeurons()), n);
+        }
         EventPropModel model = EventPropModel.of(net);
         List<EventSample> all = data.samples();
         List<EventProp.Result> results = runAll(model, all, false);
