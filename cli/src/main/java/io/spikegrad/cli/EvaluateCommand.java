@@ -37,6 +37,10 @@ final class EvaluateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Checkpoint.Data c = Checkpoint.read(model);
         RunConfig cfg = RunConfig.fromJson(c.config());
+        if (!cfg.method().equals("bptt")) {
+            throw new IllegalArgumentException("evaluate supports models trained with --method bptt; " + model
+                    + " was trained with " + cfg.method() + " (its test accuracy is in " + model.resolve("summary.json") + ")");
+        }
         Task t = Task.named(task != null ? task : cfg.task(), data != null ? data : cfg.data() == null ? null : Path.of(cfg.data()));
         Network net = TrainedModel.networkFor(t, model, t.defaults(), cfg.seed());
         BatchSource src = switch (split) {

@@ -51,6 +51,10 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!method.equals("bptt")) throw new IllegalArgumentException("--method must be bptt, got '" + method + "'");
         long start = System.nanoTime();
+        if (model != null && !RunConfig.fromJson(Checkpoint.read(model).config()).method().equals("bptt")) {
+            throw new IllegalArgumentException("verify compares BPTT gradients across backends; " + model
+                    + " holds an EventProp model (EventProp's native kernel is checked by NativeEventPropParityTest)");
+        }
         Task t = Task.named(task, data);
         Task.Defaults d = t.defaults();
         BpttSettings settings = TrainedModel.settingsFor(model, d);
