@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code spikegrad} command. Each subcommand ends with one JSON line on stdout. */
 @Command(name = "spikegrad", mixinStandardHelpOptions = true, version = "spikegrad 0.1.0",
         description = "Train spiking neural networks with surrogate and exact gradients.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, VerifyCommand.class, BenchCommand.class, GradCommand.class, BackendsCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, VerifyCommand.class, BenchCommand.class, CompareGradientsCommand.class, GradCommand.class, BackendsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -114,6 +114,24 @@ class CommandsTest {
         assertTrue(r.err().contains("hidden.weight"), r.err());
     }
 
+    /**
+     * BPTT at a small dt and EventProp compute the same readout loss, and the readout weight
+     * gradient (no surrogate involved there) must agree; the hidden layer's differs by the
+     * surrogate's bias, which is what the command is for.
+     */
+    @Test
+    void compareGradientsConvergesAsDtShrinks() {
+        Run r = run("compare-gradients", "--dt", "1e-4", "--batch", "32");
+        assertEquals(0, r.code(), r.err());
+        JsonObject j = r.json();
+        assertEquals(j.get("loss_eventprop").getAsDouble(), j.get("loss_bptt").getAsDouble(), 0.02 * j.get("loss_eventprop").getAsDouble());
+        JsonObject out = j.getAsJsonArray("layers").get(1).getAsJsonObject();
+        assertEquals("out.weight", out.get("tensor").getAsString());
+        assertTrue(out.get("cosine").getAsDouble() > 0.99, out.toString());
+        assertEquals(1.0, out.get("norm_ratio").getAsDouble(), 0.05);
+        assertTrue(j.get("bptt_bytes_per_sample").getAsDouble() > 10 * j.get("eventprop_bytes_per_sample").getAsDouble());
+    }
+
     @Test
     void cudaSaysWhyItIsUnavailable() {
         if (Backends.available().contains("cuda")) return;  // a GPU machine: nothing to check here
