@@ -5,7 +5,6 @@ import io.spikegrad.Backends;
 import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.data.Dataset;
-import io.spikegrad.eventprop.EventLosses;
 import io.spikegrad.eventprop.EventPropTrainer;
 import io.spikegrad.net.Network;
 import io.spikegrad.train.BatchSource;
@@ -25,6 +24,9 @@ interface MethodRun extends AutoCloseable {
 
     /** Method-specific plots into {@code out} (history.png is written by the command). */
     void plots(Path out) throws IOException;
+
+    /** A line about the last epoch beyond loss and accuracy (activity, guards), or null. */
+    default String epochNote() { return null; }
 
     @Override
     void close();
@@ -91,13 +93,20 @@ interface MethodRun extends AutoCloseable {
         EventProp(Task t, RunConfig cfg, Network net, Optimizer opt, int threads, String backend) {
             boolean useNative = backend == null || backend.equals("cpu");
             if (!useNative && !backend.equals("reference")) {
-                throw new IllegalArgumentException("--method eventprop runs on backend cpu or reference, not '" + backend + "'");
+                throw new IllegalArgumentException("--method eventprop runs on --backend cpu (native kernel) or reference (Java), not '" + backend + "'");
             }
+            EventPropTrainer.Options o = new EventPropTrainer.Options(cfg.batch(), cfg.seed(), cfg.clip(),
+                    Args.schedule(cfg.schedule(), cfg.epochs()),
+                    EventPropSetup.orDefault(cfg.missingHidden(), EventPropSetup.DEFAULT_MISSING_HIDDEN),
+                    EventPropSetup.orDefault(cfg.missingOutput(), EventPropSetup.DEFAULT_MISSING_OUTPUT),
+                    EventPropSetup.orDefault(cfg.bump(), EventPropSetup.DEFAULT_BUMP));
             this.cpu = useNative ? Backends.create("cpu", threads) : null;  // sets the kernels' thread budget
-            this.trainer = new EventPropTrainer(net, t.duration(), EventLosses.firstSpikeCrossEntropy(), opt,
-                    new EventPropTrainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs()),
-                            0.15, 1e-4), threads,
-                    useNative ? new EventPropTrainer.NativeLoss(0.5e-3, 6.4e-3, 0.003) : null);
+            try {
+                this.trainer = new EventPropTrainer(net, t.duration(), EventPropSetup.loss(cfg.loss()), opt, o, threads, useNative);
+            } catch (IllegalArgumentException e) {
+                if (cpu != null) cpu.close();
+                throw new IllegalArgumentException(e.getMessage() + (useNative ? " (--backend reference runs the Java reference)" : ""), e);
+            }
             Dataset all = t.events("train");
             this.train = cfg.limit() > 0 ? all.slice(0, Math.min(cfg.limit(), all.size())) : all;
             this.valid = t.events("validation");
@@ -118,7 +127,20 @@ interface MethodRun extends AutoCloseable {
 
         @Override
         public void plots(Path out) {
-            // spike rasters come with the native EventProp kernel; history.png is written
+            // history.png is written by the command
+        }
+
+        /** Missing-spike fractions per layer, bumps, silent label neurons and guard clamps of the last epoch. */
+        @Override
+        public String epochNote() {
+            EventPropTrainer.Activity a = trainer.lastActivity();
+            if (a == null) return null;
+            StringBuilder sb = new StringBuilder("  missing spikes per layer");
+            for (double m : a.missing()) sb.append(String.format(" %.3f", m));
+            sb.append(", bumps per layer ").append(java.util.Arrays.toString(a.bumps()));
+            sb.append(", silent label neurons ").append(a.silentLabels());
+            sb.append(", Vdot clamps ").append(a.clampedSpikes());
+            return sb.toString();
         }
 
         @Override

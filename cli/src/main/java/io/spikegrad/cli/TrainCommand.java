@@ -95,6 +95,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--memory-report", description = "print resident memory at iterations 200, 1000, 2000, ... (leak checks)")
     boolean memoryReport;
 
+    @Option(names = "--loss", description = "EventProp loss: first-spike, max-voltage (LI readout), mean-voltage (LI readout) "
+            + "or spike-count (default: first-spike; --method eventprop only)")
+    String loss;
+
+    @Option(names = "--missing-hidden", description = "EventProp silent-neuron rule: allowed fraction of missing spikes in a hidden "
+            + "layer before its weights are bumped, 1 = off (default: 1)")
+    Double missingHidden;
+
+    @Option(names = "--missing-output", description = "EventProp silent-neuron rule for the spiking output layer (default: 0.15)")
+    Double missingOutput;
+
+    @Option(names = "--bump", description = "EventProp silent-neuron weight bump (default: 1e-4)")
+    Double bump;
+
     @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
     Path resume;
 
@@ -113,11 +127,16 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             Task t = Task.named(task, data);
             Task.Defaults d = t.defaults(method);
+            if (!method.equals("eventprop") && (loss != null || missingHidden != null || missingOutput != null || bump != null)) {
+                throw new IllegalArgumentException("--loss, --missing-hidden, --missing-output and --bump apply to --method eventprop only");
+            }
+            if (method.equals("eventprop")) EventPropSetup.loss(loss);          // validates the name now
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
                     dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
                     schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate,
-                    detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
+                    detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString(),
+                    loss, missingHidden, missingOutput, bump);
             if (out == null) {
                 String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
                 out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);
@@ -128,7 +147,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Task t = Task.named(cfg.task(), cfg.data() == null ? null : Path.of(cfg.data()));
         Network net = cfg.method().equals("eventprop")
-                ? t.eventPropNetwork(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()), cfg.seed())
+                ? t.eventPropNetwork(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()),
+                        EventPropSetup.readout(cfg.loss()), cfg.seed())
                 : t.network(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()), cfg.seed());
         Optimizer opt = Optimizer.adam(cfg.lr());
         List<EpochRecord> history = new ArrayList<>();
@@ -166,6 +186,8 @@ final class TrainCommand implements Callable<Integer> {
                 Checkpoint.write(out, new Checkpoint.Data(cfg.toJson(), e + 1, TrainedModel.values(net), TrainedModel.shapes(net),
                         opt.state(), history));
                 progress.epoch(rec, cfg.epochs());
+                String note = run.epochNote();
+                if (note != null) progress.message(note);
             }
             Trainer.Metrics te = run.evaluate("test");
             EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
