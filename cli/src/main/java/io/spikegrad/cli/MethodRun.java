@@ -4,7 +4,9 @@ import io.spikegrad.Backend;
 import io.spikegrad.Backends;
 import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttSettings;
+import io.spikegrad.cpu.NativeEventProp;
 import io.spikegrad.data.Dataset;
+import io.spikegrad.data.EventSample;
 import io.spikegrad.eventprop.EventPropTrainer;
 import io.spikegrad.net.Network;
 import io.spikegrad.train.BatchSource;
@@ -12,6 +14,7 @@ import io.spikegrad.train.Optimizer;
 import io.spikegrad.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** One gradient method behind the train command: epochs, evaluation, plots. */
 interface MethodRun extends AutoCloseable {
@@ -27,6 +30,9 @@ interface MethodRun extends AutoCloseable {
 
     /** A line about the last epoch beyond loss and accuracy (activity, guards), or null. */
     default String epochNote() { return null; }
+
+    /** Method-specific fields of the summary line (after the final test evaluation). */
+    default void summarize(com.google.gson.JsonObject summary) {}
 
     @Override
     void close();
@@ -89,12 +95,18 @@ interface MethodRun extends AutoCloseable {
         private final EventPropTrainer trainer;
         private final Dataset train, valid, test;
         private final Backend cpu;
+        private final String lossName;
+        private final Network net;
+        private final double duration;
 
         EventProp(Task t, RunConfig cfg, Network net, Optimizer opt, int threads, String backend) {
             boolean useNative = backend == null || backend.equals("cpu");
             if (!useNative && !backend.equals("reference")) {
                 throw new IllegalArgumentException("--method eventprop runs on --backend cpu (native kernel) or reference (Java), not '" + backend + "'");
             }
+            this.lossName = cfg.loss() == null ? EventPropSetup.DEFAULT_LOSS : cfg.loss();
+            this.net = net;
+            this.duration = t.duration();
             EventPropTrainer.Options o = new EventPropTrainer.Options(cfg.batch(), cfg.seed(), cfg.clip(),
                     Args.schedule(cfg.schedule(), cfg.epochs()),
                     EventPropSetup.orDefault(cfg.missingHidden(), EventPropSetup.DEFAULT_MISSING_HIDDEN),
@@ -125,9 +137,22 @@ interface MethodRun extends AutoCloseable {
             return trainer.evaluate(split.equals("test") ? test : valid);
         }
 
+        /** The hidden-layer spike raster of test sample 0 (exact spike times, drawn on a 0.1 ms grid). */
         @Override
-        public void plots(Path out) {
-            // history.png is written by the command
+        public void plots(Path out) throws IOException {
+            if (cpu == null) return;                                 // the reference keeps its traces internal
+            EventSample s = test.get(0);
+            NativeEventProp.Result r = NativeEventProp.run(net, List.of(s), duration, EventPropSetup.loss(lossName).nativeLoss(), false,
+                    NativeEventProp.DEFAULT_VDOT_FLOOR, NativeEventProp.DEFAULT_MAX_SPIKES, 1_000_000);
+            double dt = 1e-4;
+            int steps = (int) Math.ceil(duration / dt) + 1, n = net.layers().get(0).size();
+            float[] dense = new float[steps * n];
+            for (int k = 0; k < r.spikeTimes()[0].length; k++) {
+                int neuron = r.spikeNeurons()[0][k];
+                if (neuron < n) dense[Math.min(steps - 1, (int) (r.spikeTimes()[0][k] / dt)) * n + neuron] = 1f;
+            }
+            Plots.raster(out.resolve("raster.png"), "hidden spikes, test sample 0 (label " + s.label() + "), EventProp",
+                    dense, steps, n, dt, 200);
         }
 
         /** Missing-spike fractions per layer, bumps, silent label neurons and guard clamps of the last epoch. */
@@ -141,6 +166,14 @@ interface MethodRun extends AutoCloseable {
             sb.append(", silent label neurons ").append(a.silentLabels());
             sb.append(", Vdot clamps ").append(a.clampedSpikes());
             return sb.toString();
+        }
+
+        /** The loss, the bytes per test sample kept for a backward pass, and the guard's clamps. */
+        @Override
+        public void summarize(com.google.gson.JsonObject s) {
+            s.addProperty("loss", lossName);
+            s.addProperty("eventprop_stored_bytes_per_sample", trainer.lastStoredBytesPerSample());
+            s.addProperty("eventprop_clamped_spikes", trainer.clampedSpikes());
         }
 
         @Override

@@ -204,6 +204,7 @@ final class TrainCommand implements Callable<Integer> {
             s.addProperty("spikes_per_neuron", te.spikesPerNeuron());
             s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
             s.addProperty("out", out.toString());
+            run.summarize(s);
             Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
             Plots.history(out.resolve("history.png"), history);
             run.plots(out);

@@ -76,6 +76,7 @@ public final class EventPropTrainer implements AutoCloseable {
     private final int threads;
     private long nativeClamped;
     private Activity activity;
+    private double evalStoredBytes = Double.NaN;
 
     /**
      * @param duration  simulated interval [0, duration] per sample, seconds
@@ -114,6 +115,13 @@ public final class EventPropTrainer implements AutoCloseable {
 
     /** The activity of the last training epoch, or null before the first. */
     public Activity lastActivity() { return activity; }
+
+    /**
+     * Mean bytes per sample the last {@link #evaluate} kept for a backward pass: what the native
+     * kernel reports (eventprop.h), or the reference's {@link ForwardTrace#storedBytesForBackward()}
+     * (the same count); NaN before the first evaluation.
+     */
+    public double lastStoredBytesPerSample() { return evalStoredBytes; }
 
     /** One epoch over {@code data} (the trailing partial batch is dropped); updates the parameters. */
     public Trainer.Metrics trainEpoch(Dataset data, int epoch, Trainer.BatchListener listener) {
@@ -156,18 +164,19 @@ public final class EventPropTrainer implements AutoCloseable {
     public Trainer.Metrics evaluate(Dataset data) {
         Step s = step(data.samples(), false);
         int n = data.size();
+        evalStoredBytes = s.bytes / n;
         return new Trainer.Metrics(s.loss, s.correct / (double) n, s.spikes / ((double) n * net.spikingNeurons()), n);
     }
 
     /** What one batch gave: mean loss, correct samples, total spikes, missing fraction per layer, silent label neurons. */
-    private record Step(double loss, int correct, double spikes, double[] missing, int silentLabels) {}
+    private record Step(double loss, int correct, double spikes, double[] missing, int silentLabels, double bytes) {}
 
     /** Forward and loss of {@code batch}; with {@code backward} also the mean gradient into the network. */
     private Step step(List<EventSample> batch, boolean backward) {
         int L = net.layers().size(), B = batch.size();
         double[] missing = new double[L];
         int correct = 0, silentLabels = 0;
-        double spikes = 0;
+        double spikes = 0, bytes = 0;
         boolean firstSpike = nativeLoss != null ? nativeLoss.kind() == NativeEventProp.Kind.FIRST_SPIKE
                 : loss.nativeLoss() != null && loss.nativeLoss().kind() == NativeEventProp.Kind.FIRST_SPIKE;
         if (nativeLoss != null) {
@@ -180,10 +189,11 @@ public final class EventPropTrainer implements AutoCloseable {
                 if (ok) correct++;
                 if (firstSpike && r.outputCounts()[b][label] == 0) silentLabels++;
                 spikes += r.spikeTotals()[b];
+                bytes += r.storedBytes()[b];
                 for (int l = 0; l < L; l++) missing[l] += r.layerSilent()[b][l];
             }
             for (int l = 0; l < L; l++) missing[l] /= (double) B * net.layers().get(l).size();
-            return new Step(r.loss(), correct, spikes, missing, silentLabels);
+            return new Step(r.loss(), correct, spikes, missing, silentLabels, bytes);
         }
         EventPropModel model = EventPropModel.of(net);
         List<EventProp.Result> results = runAll(model, batch, backward);
@@ -198,6 +208,7 @@ public final class EventPropTrainer implements AutoCloseable {
             if (loss.correct(model, tr, label)) correct++;
             if (firstSpike && tr.spikeCount(model.offset(L - 1) + label) == 0) silentLabels++;
             spikes += tr.spikeCount();
+            bytes += tr.storedBytesForBackward();
             for (int l = 0; l < L; l++) {
                 if (!model.layer(l).spiking()) continue;
                 for (int j = 0; j < model.layer(l).size(); j++) if (tr.spikeCount(model.offset(l) + j) == 0) missing[l]++;
@@ -205,7 +216,7 @@ public final class EventPropTrainer implements AutoCloseable {
         }
         for (int l = 0; l < L; l++) missing[l] /= (double) B * net.layers().get(l).size();
         if (sum != null) sum.writeTo(net);
-        return new Step(total / B, correct, spikes, missing, silentLabels);
+        return new Step(total / B, correct, spikes, missing, silentLabels, bytes);
     }
 
     /** The silent-neuron rule of the class comment; returns the bumped layer or -1. */
