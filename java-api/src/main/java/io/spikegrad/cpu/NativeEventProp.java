@@ -141,6 +141,10 @@ public final class NativeEventProp {
         if (!(duration > 0) || !Double.isFinite(duration)) throw new IllegalArgumentException("duration must be finite and > 0 s, got " + duration);
         if (!(vdotFloor > 0) || !Double.isFinite(vdotFloor)) throw new IllegalArgumentException("vdotFloor must be finite and > 0, got " + vdotFloor);
         if (maxSpikes < 1) throw new IllegalArgumentException("maxSpikes must be >= 1, got " + maxSpikes);
+        if (loss.kind() == Kind.FIRST_SPIKE && !(duration / loss.tau1() < 700)) {
+            throw new IllegalArgumentException("first-spike loss: duration / tau1 must stay below 700 (exp(t/tau1) overflows), got "
+                    + duration + " s / " + loss.tau1() + " s");
+        }
         if (traceCapacity < 0) throw new IllegalArgumentException("traceCapacity must be >= 0, got " + traceCapacity);
         if ((long) traceCapacity * batch.size() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("traceCapacity x batch must stay below 2^31, got " + traceCapacity + " x " + batch.size());
