@@ -233,7 +233,7 @@ struct Sample {
         switch (net.loss) {
             case SG_EP_LOSS_FIRST_SPIKE: {
                 // silent outputs fire "at infinity": out of the softmax, no gradient; a silent
-                // label makes the loss the constant log C + alpha (exp(T/tau1) - 1)
+                // label makes the loss the constant log C
                 int best = -1;
                 double best_t = HUGE_VAL;
                 for (int c = 0; c < C; c++) {
@@ -243,7 +243,7 @@ struct Sample {
                 }
                 *pred = best;
                 if (first[label] < 0) {
-                    value = std::log((double)C) + bt.alpha * (std::exp(T / bt.tau1) - 1);
+                    value = std::log((double)C);
                     break;
                 }
                 double mx = -HUGE_VAL;

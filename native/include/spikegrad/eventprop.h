@@ -87,8 +87,8 @@
 enum sg_ep_loss {
     /* eq. (35): -log softmax(-t/tau0)[label] + alpha (exp(t_label/tau1) - 1), t_c the first
      * spike of output neuron c. Silent outputs fire "at infinity": they leave the softmax and
-     * get no gradient; a silent label neuron makes the loss the constant
-     * log C + alpha (exp(T/tau1) - 1) with zero gradient (EventLosses.firstSpikeCrossEntropy).
+     * get no gradient; a silent label neuron makes the loss the constant log C with zero
+     * gradient (EventLosses.firstSpikeCrossEntropy).
      * Prediction: the earliest first spike (lowest index on ties), -1 when all are silent. */
     SG_EP_LOSS_FIRST_SPIKE = 0,
     /* cross-entropy on z_c = max over [0, T] of the readout's V_c; prediction argmax z. */

@@ -114,7 +114,7 @@ interface MethodRun extends AutoCloseable {
                     EventPropSetup.orDefault(cfg.bump(), EventPropSetup.DEFAULT_BUMP));
             this.cpu = useNative ? Backends.create("cpu", threads) : null;  // sets the kernels' thread budget
             try {
-                this.trainer = new EventPropTrainer(net, t.duration(), EventPropSetup.loss(cfg.loss()), opt, o, threads, useNative);
+                this.trainer = new EventPropTrainer(net, duration, EventPropSetup.loss(cfg.loss()), opt, o, threads, useNative);
             } catch (IllegalArgumentException e) {
                 if (cpu != null) cpu.close();
                 throw new IllegalArgumentException(e.getMessage() + (useNative ? " (--backend reference runs the Java reference)" : ""), e);
@@ -165,6 +165,7 @@ interface MethodRun extends AutoCloseable {
             sb.append(", bumps per layer ").append(java.util.Arrays.toString(a.bumps()));
             sb.append(", silent label neurons ").append(a.silentLabels());
             sb.append(", Vdot clamps ").append(a.clampedSpikes());
+            if (!Double.isNaN(a.latestFirstSpike())) sb.append(String.format(", latest first output spike %.1f ms", a.latestFirstSpike() * 1e3));
             return sb.toString();
         }
 

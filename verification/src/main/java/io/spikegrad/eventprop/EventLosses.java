@@ -33,12 +33,14 @@ public final class EventLosses {
      * no gradient flows through them; as in the authors' code they fire "at infinity":
      * <ul>
      *   <li>a silent neuron other than the label leaves the softmax ({@code exp(-t/tau0) = 0});</li>
-     *   <li>a silent <i>label</i> neuron makes the sample's loss the constant
-     *       {@code log C + alpha (exp(T/tau1) - 1)} (as if every output fired together at T) with
-     *       zero gradient: eq. (35) is undefined there, and treating the label as firing at T
-     *       would push every other output later, towards silence, which is how runs with a
-     *       silent-at-T rule collapse. The silent-neuron bump of {@link EventPropTrainer}
-     *       (paper, section 3) is what revives such a label neuron.</li>
+     *   <li>a silent <i>label</i> neuron makes the sample's loss the constant {@code log C} (the
+     *       cross-entropy when every output fires at the same time; the regulariser has no finite
+     *       value at {@code t = infinity}) with zero gradient, as the authors' code skips such a
+     *       sample. Treating the label as firing at T instead would push every other output
+     *       later, towards silence, which is how runs with that rule collapsed. The
+     *       silent-neuron bump of {@link EventPropTrainer} (paper, section 3) is what can revive
+     *       such a label neuron. (The authors simulate without an end time; on Yin-Yang the
+     *       latest first output spike we see is below 50 ms, so a 60 ms window loses none.)</li>
      * </ul>
      * Prediction and accuracy (calibration.md): a sample is correct when the label neuron spikes
      * and no other output spikes earlier ({@link EventLoss#correct}).
@@ -115,7 +117,7 @@ public final class EventLosses {
             if (label < 0 || label >= C) throw new IllegalArgumentException("label must lie in [0, " + C + "), got " + label);
             int[] first = new int[C];
             for (int c = 0; c < C; c++) first[c] = tr.firstSpike(off + c);
-            if (first[label] < 0) return silentLabelLoss(C, tr.duration());
+            if (first[label] < 0) return silentLabelLoss(C);
             // softmax over the outputs that spiked; the silent ones are at t = infinity
             int spiking = 0;
             for (int c = 0; c < C; c++) if (first[c] >= 0) spiking++;
@@ -141,8 +143,8 @@ public final class EventLosses {
         }
 
         /** The constant loss of a sample whose label neuron is silent (see the factory's comment). */
-        double silentLabelLoss(int classes, double duration) {
-            return Math.log(classes) + alpha * (Math.exp(duration / tau1) - 1);
+        static double silentLabelLoss(int classes) {
+            return Math.log(classes);
         }
 
         @Override

@@ -62,9 +62,11 @@ public final class EventPropTrainer implements AutoCloseable {
     /**
      * Activity of the last epoch: per layer the mean fraction of missing spikes (0 for an LI
      * readout), per layer how many batches bumped it, the number of training samples whose
-     * label neuron was silent (first-spike loss), and the spikes the Vdot guard clamped.
+     * label neuron was silent (first-spike loss), the spikes the Vdot guard clamped, and the
+     * latest first output spike of any sample (seconds; NaN without a spiking output) - how close
+     * the spikes come to the end of the simulated interval.
      */
-    public record Activity(double[] missing, int[] bumps, int silentLabels, long clampedSpikes) {}
+    public record Activity(double[] missing, int[] bumps, int silentLabels, long clampedSpikes, double latestFirstSpike) {}
 
     private final Network net;
     private final EventProp eventProp;
@@ -135,6 +137,7 @@ public final class EventPropTrainer implements AutoCloseable {
         double[] missingSum = new double[L];
         int[] bumps = new int[L];
         int silentLabels = 0;
+        double latest = Double.NaN;
         long clamped0 = clampedSpikes();
         double lossSum = 0, spikes = 0;
         int correct = 0;
@@ -149,13 +152,14 @@ public final class EventPropTrainer implements AutoCloseable {
             if (bumped >= 0) bumps[bumped]++;
             for (int l = 0; l < L; l++) missingSum[l] += s.missing[l];
             silentLabels += s.silentLabels;
+            if (!Double.isNaN(s.latest) && !(s.latest <= latest)) latest = s.latest;
             lossSum += s.loss;
             correct += s.correct;
             spikes += s.spikes;
             if (listener != null) listener.batchDone(epoch, k + 1, batches, s.loss, s.correct / (double) bs);
         }
         for (int l = 0; l < L; l++) missingSum[l] /= batches;
-        activity = new Activity(missingSum, bumps, silentLabels, clampedSpikes() - clamped0);
+        activity = new Activity(missingSum, bumps, silentLabels, clampedSpikes() - clamped0, latest);
         int n = batches * bs;
         return new Trainer.Metrics(lossSum / batches, correct / (double) n, spikes / ((double) n * net.spikingNeurons()), n);
     }
@@ -169,14 +173,14 @@ public final class EventPropTrainer implements AutoCloseable {
     }
 
     /** What one batch gave: mean loss, correct samples, total spikes, missing fraction per layer, silent label neurons. */
-    private record Step(double loss, int correct, double spikes, double[] missing, int silentLabels, double bytes) {}
+    private record Step(double loss, int correct, double spikes, double[] missing, int silentLabels, double bytes, double latest) {}
 
     /** Forward and loss of {@code batch}; with {@code backward} also the mean gradient into the network. */
     private Step step(List<EventSample> batch, boolean backward) {
         int L = net.layers().size(), B = batch.size();
         double[] missing = new double[L];
         int correct = 0, silentLabels = 0;
-        double spikes = 0, bytes = 0;
+        double spikes = 0, bytes = 0, latest = Double.NaN;
         boolean firstSpike = nativeLoss != null ? nativeLoss.kind() == NativeEventProp.Kind.FIRST_SPIKE
                 : loss.nativeLoss() != null && loss.nativeLoss().kind() == NativeEventProp.Kind.FIRST_SPIKE;
         if (nativeLoss != null) {
@@ -188,12 +192,15 @@ public final class EventPropTrainer implements AutoCloseable {
                 boolean ok = firstSpike ? EventLosses.firstSpikeCorrect(r.outputValues()[b], label) : r.predictions()[b] == label;
                 if (ok) correct++;
                 if (firstSpike && r.outputCounts()[b][label] == 0) silentLabels++;
+                if (firstSpike) {
+                    for (double t : r.outputValues()[b]) if (t < Double.POSITIVE_INFINITY && !(t <= latest)) latest = t;
+                }
                 spikes += r.spikeTotals()[b];
                 bytes += r.storedBytes()[b];
                 for (int l = 0; l < L; l++) missing[l] += r.layerSilent()[b][l];
             }
             for (int l = 0; l < L; l++) missing[l] /= (double) B * net.layers().get(l).size();
-            return new Step(r.loss(), correct, spikes, missing, silentLabels, bytes);
+            return new Step(r.loss(), correct, spikes, missing, silentLabels, bytes, latest);
         }
         EventPropModel model = EventPropModel.of(net);
         List<EventProp.Result> results = runAll(model, batch, backward);
@@ -207,6 +214,12 @@ public final class EventPropTrainer implements AutoCloseable {
             if (sum != null) sum.addScaled(r.gradients(), 1.0 / B);
             if (loss.correct(model, tr, label)) correct++;
             if (firstSpike && tr.spikeCount(model.offset(L - 1) + label) == 0) silentLabels++;
+            if (firstSpike) {
+                for (int c = 0; c < model.output().size(); c++) {
+                    int k = tr.firstSpike(model.offset(L - 1) + c);
+                    if (k >= 0 && !(tr.spikeTime(k) <= latest)) latest = tr.spikeTime(k);
+                }
+            }
             spikes += tr.spikeCount();
             bytes += tr.storedBytesForBackward();
             for (int l = 0; l < L; l++) {
@@ -216,7 +229,7 @@ public final class EventPropTrainer implements AutoCloseable {
         }
         for (int l = 0; l < L; l++) missing[l] /= (double) B * net.layers().get(l).size();
         if (sum != null) sum.writeTo(net);
-        return new Step(total / B, correct, spikes, missing, silentLabels, bytes);
+        return new Step(total / B, correct, spikes, missing, silentLabels, bytes, latest);
     }
 
     /** The silent-neuron rule of the class comment; returns the bumped layer or -1. */
