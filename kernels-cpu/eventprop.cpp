@@ -20,6 +20,8 @@
 //              -(dL/dz_c)/tau_mem at the argmax, plus (dL/dz_c) Vdot_c^- in C of the spike whose
 //              arrival made the maximum a kink.
 //   loss, eq. (35) with xi tau_syn = tau0, beta tau_syn = tau1.
+//   optional per-sample gradient-norm limit (eventprop.h), against the 1/Vdot divergence of
+//   near-tangential crossings (paper section 4).
 //
 // The order of every floating-point operation follows the Java reference
 // (io.spikegrad.eventprop: EventPropSimulator, EventPropBackward, EventLosses) so that both
@@ -74,7 +76,7 @@ struct Batch {
     const int* in_channels;
     const int* in_offsets;
     const int* labels;
-    double T, tau0, tau1, alpha, vdot_floor;
+    double T, tau0, tau1, alpha, vdot_floor, sample_clip;
     int max_spikes;
     bool gradients;
 };
@@ -413,26 +415,45 @@ struct Sample {
         return true;
     }
 
-    // Adds scale * (this sample's gradient) into blk, on the rows it wrote, and re-zeroes them.
-    void accumulate(double* blk, double scale) {
-        auto add = [&](int64_t at, int64_t len) {
+    // Visits the gradient ranges this sample wrote: f(at, len, is_weight) per row.
+    template <class F>
+    void for_touched(F f) const {
+        for (int unit : touched_list) {
+            if (unit < net.inputs) {
+                f((int64_t)unit * net.sizes[1], (int64_t)net.sizes[1], true);
+                continue;
+            }
+            int n = unit - net.inputs, l = net.layer_of[n], j = net.local[n];
+            if (l + 1 < net.L) f(net.woff[l + 1] + (int64_t)j * net.sizes[l + 2], (int64_t)net.sizes[l + 2], true);
+            if (net.roff[l] >= 0) f(net.nw + net.roff[l] + (int64_t)j * net.sizes[l + 1], (int64_t)net.sizes[l + 1], true);
+            f(net.nw + net.nr + n, (int64_t)1, false);
+        }
+    }
+
+    // Adds scale * (this sample's gradient) into blk, on the rows it wrote, and re-zeroes them;
+    // with a per-sample limit the gradient is scaled to norm sample_clip first. Returns whether it was.
+    bool accumulate(double* blk, double scale) {
+        bool clip = false;
+        if (bt.sample_clip > 0) {
+            double n2 = 0;
+            for_touched([&](int64_t at, int64_t len, bool weight) {
+                if (weight) for (int64_t q = at; q < at + len; q++) n2 += g[q] * g[q];
+            });
+            double norm = std::sqrt(n2);
+            if (norm > bt.sample_clip) {
+                scale *= bt.sample_clip / norm;
+                clip = true;
+            }
+        }
+        for_touched([&](int64_t at, int64_t len, bool) {
             for (int64_t q = at; q < at + len; q++) {
                 blk[q] += scale * g[q];
                 g[q] = 0;
             }
-        };
-        for (int unit : touched_list) {
-            touched[unit] = 0;
-            if (unit < net.inputs) {
-                add((int64_t)unit * net.sizes[1], net.sizes[1]);
-                continue;
-            }
-            int n = unit - net.inputs, l = net.layer_of[n], j = net.local[n];
-            if (l + 1 < net.L) add(net.woff[l + 1] + (int64_t)j * net.sizes[l + 2], net.sizes[l + 2]);
-            if (net.roff[l] >= 0) add(net.nw + net.roff[l] + (int64_t)j * net.sizes[l + 1], net.sizes[l + 1]);
-            add(net.nw + net.nr + n, 1);
-        }
+        });
+        for (int unit : touched_list) touched[unit] = 0;
         touched_list.clear();
+        return clip;
     }
 
     // ---------------- one sample ----------------
@@ -508,7 +529,7 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
                               int* spike_totals, int* layer_silent, long long* stored_bytes,
                               double* trace_times, int* trace_neurons,
                               double* grad_weights, double* grad_rec, double* grad_theta,
-                              long long* clamped) {
+                              long long* clamped, long long* sample_clipped) {
     if (!cfg || !sizes || !weights || !tau_mem || !tau_syn || !theta || !in_offsets || !labels || !loss_out ||
         !predictions || !out_values || !out_counts || !clamped) {
         return SG_ERR_NULL_POINTER;
@@ -523,7 +544,8 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
     const int E = in_offsets[batch];
     if (E > 0 && (!in_times || !in_channels)) return SG_ERR_NULL_POINTER;
     const double T = cfg->duration;
-    if (!(T > 0) || !std::isfinite(T) || !(cfg->vdot_floor > 0) || cfg->max_spikes < 1 || cfg->trace_capacity < 0) {
+    if (!(T > 0) || !std::isfinite(T) || !(cfg->vdot_floor > 0) || cfg->max_spikes < 1 || cfg->trace_capacity < 0 ||
+        !(cfg->sample_clip >= 0) || !std::isfinite(cfg->sample_clip)) {
         return SG_ERR_BAD_PARAM;
     }
     const int S = cfg->trace_capacity;
@@ -589,7 +611,7 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
             }
         }
         Batch bt{in_times, in_channels, in_offsets, labels, T, cfg->tau0, cfg->tau1, cfg->alpha, cfg->vdot_floor,
-                 cfg->max_spikes, want_grad};
+                 cfg->sample_clip, cfg->max_spikes, want_grad};
 
         // Fixed blocks of samples, each summed in sample order into its own buffer.
         const int64_t G = net.grad_size();
@@ -597,6 +619,7 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
         std::vector<double> blk(want_grad ? (size_t)(blocks * G) : 0, 0.0);
         std::vector<double> losses(batch);
         std::vector<long long> clamps(batch, 0);
+        std::vector<char> clipped(batch, 0);
         std::vector<int> status(batch, SG_OK), totals(batch, 0);
         const double scale = 1.0 / batch;
 
@@ -618,7 +641,7 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
                             trace_times[b * S + k] = s.sp_time[k];
                             trace_neurons[b * S + k] = s.sp_neuron[k];
                         }
-                        if (want_grad && s.status == SG_OK) s.accumulate(blk.data() + bl * G, scale);
+                        if (want_grad && s.status == SG_OK) clipped[b] = s.accumulate(blk.data() + bl * G, scale);
                         if (s.status != SG_OK) return;
                     }
                 }
@@ -631,10 +654,11 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
         for (int b = 0; b < batch; b++) if (status[b] != SG_OK) return status[b];
 
         double total = 0;
-        long long cl = 0;
+        long long cl = 0, sc = 0;
         for (int b = 0; b < batch; b++) {
             total += losses[b];
             cl += clamps[b];
+            sc += clipped[b];
             if (spike_totals) spike_totals[b] = totals[b];
         }
         if (want_grad) {
@@ -650,6 +674,7 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
         }
         *loss_out = total / batch;
         *clamped = cl;
+        if (sample_clipped) *sample_clipped = sc;
         return SG_OK;
     } catch (...) {
         return SG_ERR_ALLOC;

@@ -33,6 +33,13 @@
  * the arrival of a hidden spike). The guard: Vdot^- below vdot_floor*theta/tau_mem is clamped
  * to it and counted (clamped[0]); a non-finite Vdot^- is an error.
  *
+ * Per-sample clipping (cfg.sample_clip = c > 0): a sample whose gradient norm over the weights
+ * and recurrent weights exceeds c has its whole gradient (thresholds included) scaled by
+ * c / norm before it joins the batch mean; sample_clipped[0] counts them. Near-tangential
+ * crossings make single samples' exact gradients hundreds of times the median (the 1/Vdot of
+ * eq. 30a, compounded through layers; paper section 4: "mitigated using gradient clipping"),
+ * and without the limit such a sample sets the direction of its whole batch.
+ *
  * Samples run in parallel (lif.h's sg_set_num_threads). Results do not depend on the thread
  * count: samples are grouped into fixed blocks of SG_EP_BLOCK, each block is run in sample
  * order by one thread into its own gradient buffer, blocks are summed in block order.
@@ -68,6 +75,7 @@
  *   grad_rec     [Nr] dL/drec_weights, batch mean (NULL when Nr = 0 or cfg.gradients = 0)
  *   grad_theta   [N] dL/dtheta, batch mean, 0 for the readout (NULL allowed)
  *   clamped      long long [1] spikes whose Vdot^- the guard clamped (0 in healthy runs)
+ *   sample_clipped long long [1] samples whose gradient the per-sample limit scaled (NULL allowed)
  *
  * Status: SG_ERR_NULL_POINTER (a required buffer is NULL), SG_ERR_BAD_SHAPE (L, B or a size
  * < 1, offsets not non-decreasing, a recurrent readout), SG_ERR_BAD_ENUM (unknown loss, or a
@@ -116,6 +124,7 @@ typedef struct sg_eventprop_config {
     double tau1;         /* FIRST_SPIKE: regulariser time scale, > 0                    */
     double alpha;        /* FIRST_SPIKE: regulariser weight, >= 0                       */
     double vdot_floor;   /* guard floor relative to theta/tau_mem, > 0 (reference: 1e-6) */
+    double sample_clip;  /* > 0: per-sample gradient norm limit (see below); 0: off      */
 } sg_eventprop_config;
 
 SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, const int* recurrent,
@@ -127,6 +136,6 @@ SG_API int sg_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, 
                               int* spike_totals, int* layer_silent, long long* stored_bytes,
                               double* trace_times, int* trace_neurons,
                               double* grad_weights, double* grad_rec, double* grad_theta,
-                              long long* clamped);
+                              long long* clamped, long long* sample_clipped);
 
 #endif

@@ -17,6 +17,7 @@ final class EventPropSetup {
 
     static final String DEFAULT_LOSS = "first-spike";
     static final double DEFAULT_MISSING_HIDDEN = 1.0, DEFAULT_MISSING_OUTPUT = 0.15, DEFAULT_BUMP = 1e-4;
+    static final double DEFAULT_SAMPLE_CLIP = 0;
 
     /** The loss named on the command line (--loss). */
     static EventLoss loss(String name) {

@@ -111,7 +111,8 @@ interface MethodRun extends AutoCloseable {
                     Args.schedule(cfg.schedule(), cfg.epochs()),
                     EventPropSetup.orDefault(cfg.missingHidden(), EventPropSetup.DEFAULT_MISSING_HIDDEN),
                     EventPropSetup.orDefault(cfg.missingOutput(), EventPropSetup.DEFAULT_MISSING_OUTPUT),
-                    EventPropSetup.orDefault(cfg.bump(), EventPropSetup.DEFAULT_BUMP));
+                    EventPropSetup.orDefault(cfg.bump(), EventPropSetup.DEFAULT_BUMP),
+                    EventPropSetup.orDefault(cfg.sampleClip(), EventPropSetup.DEFAULT_SAMPLE_CLIP));
             this.cpu = useNative ? Backends.create("cpu", threads) : null;  // sets the kernels' thread budget
             try {
                 this.trainer = new EventPropTrainer(net, duration, EventPropSetup.loss(cfg.loss()), opt, o, threads, useNative);
@@ -143,7 +144,7 @@ interface MethodRun extends AutoCloseable {
             if (cpu == null) return;                                 // the reference keeps its traces internal
             EventSample s = test.get(0);
             NativeEventProp.Result r = NativeEventProp.run(net, List.of(s), duration, EventPropSetup.loss(lossName).nativeLoss(), false,
-                    NativeEventProp.DEFAULT_VDOT_FLOOR, NativeEventProp.DEFAULT_MAX_SPIKES, 1_000_000);
+                    NativeEventProp.Options.DEFAULT.withTrace(1_000_000));
             double dt = 1e-4;
             int steps = (int) Math.ceil(duration / dt) + 1, n = net.layers().get(0).size();
             float[] dense = new float[steps * n];
@@ -165,6 +166,7 @@ interface MethodRun extends AutoCloseable {
             sb.append(", bumps per layer ").append(java.util.Arrays.toString(a.bumps()));
             sb.append(", silent label neurons ").append(a.silentLabels());
             sb.append(", Vdot clamps ").append(a.clampedSpikes());
+            sb.append(", clipped samples ").append(a.clippedSamples());
             if (!Double.isNaN(a.latestFirstSpike())) sb.append(String.format(", latest first output spike %.1f ms", a.latestFirstSpike() * 1e3));
             return sb.toString();
         }

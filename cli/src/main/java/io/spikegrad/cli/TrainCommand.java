@@ -109,6 +109,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--bump", description = "EventProp silent-neuron weight bump (default: 1e-4)")
     Double bump;
 
+    @Option(names = "--sample-clip", description = "EventProp per-sample gradient-norm limit, 0 = off (default: 1)")
+    Double sampleClip;
+
     @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
     Path resume;
 
@@ -127,8 +130,9 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             Task t = Task.named(task, data);
             Task.Defaults d = t.defaults(method);
-            if (!method.equals("eventprop") && (loss != null || missingHidden != null || missingOutput != null || bump != null)) {
-                throw new IllegalArgumentException("--loss, --missing-hidden, --missing-output and --bump apply to --method eventprop only");
+            if (!method.equals("eventprop") && (loss != null || missingHidden != null || missingOutput != null || bump != null
+                    || sampleClip != null)) {
+                throw new IllegalArgumentException("--loss, --missing-hidden, --missing-output, --bump and --sample-clip apply to --method eventprop only");
             }
             if (method.equals("eventprop")) EventPropSetup.loss(loss);          // validates the name now
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
@@ -136,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
                     schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate,
                     detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString(),
-                    loss, missingHidden, missingOutput, bump);
+                    loss, missingHidden, missingOutput, bump, sampleClip);
             if (out == null) {
                 String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
                 out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);

@@ -114,6 +114,7 @@ final class CpuKernels {
         public native double tau1(); public native EventPropConfig tau1(double v);
         public native double alpha(); public native EventPropConfig alpha(double v);
         public native double vdot_floor(); public native EventPropConfig vdot_floor(double v);
+        public native double sample_clip(); public native EventPropConfig sample_clip(double v);
     }
 
     /** eventprop.h; called by {@link NativeEventProp}, which validates every argument first. */
@@ -131,7 +132,8 @@ final class CpuKernels {
                                          @Cast("long long*") long storedBytes,
                                          @Cast("double*") long traceTimes, @Cast("int*") long traceNeurons,
                                          @Cast("double*") long gradWeights, @Cast("double*") long gradRec,
-                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped);
+                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped,
+                                         @Cast("long long*") long sampleClipped);
 
     @NoException
     static native int sg_set_num_threads(int n);

@@ -84,6 +84,31 @@ public final class NativeEventProp {
     }
 
     /**
+     * Settings of a call beyond the loss.
+     *
+     * @param vdotFloor     guard floor on Vdot^- relative to theta/tau_mem, {@code > 0}
+     * @param maxSpikes     spike cap per sample, {@code >= 1}
+     * @param traceCapacity how many spikes of each sample to return in {@link Result#spikeTimes()}, {@code >= 0}
+     * @param sampleClip    per-sample gradient-norm limit over the weights ({@code > 0}), 0 for none (eventprop.h)
+     */
+    public record Options(double vdotFloor, int maxSpikes, int traceCapacity, double sampleClip) {
+        /** The reference's guard and cap, no trace, no per-sample limit. */
+        public static final Options DEFAULT = new Options(DEFAULT_VDOT_FLOOR, DEFAULT_MAX_SPIKES, 0, 0);
+
+        public Options {
+            if (!(vdotFloor > 0) || !Double.isFinite(vdotFloor)) throw new IllegalArgumentException("vdotFloor must be finite and > 0, got " + vdotFloor);
+            if (maxSpikes < 1) throw new IllegalArgumentException("maxSpikes must be >= 1, got " + maxSpikes);
+                if (!(sampleClip >= 0) || !Double.isFinite(sampleClip)) {
+                throw new IllegalArgumentException("sampleClip must be finite and >= 0 (0: off), got " + sampleClip);
+            }
+        }
+
+        public Options withTrace(int capacity) { return new Options(vdotFloor, maxSpikes, capacity, sampleClip); }
+
+        public Options withSampleClip(double clip) { return new Options(vdotFloor, maxSpikes, traceCapacity, clip); }
+    }
+
+    /**
      * What one batch produced.
      *
      * @param loss           mean loss over the batch
@@ -102,25 +127,26 @@ public final class NativeEventProp {
      * @param clampedSpikes  spikes whose Vdot^- the guard clamped
      * @param spikeTimes     [B][min(K_b, traceCapacity)]: each sample's first spikes in processing order, or null
      * @param spikeNeurons   the global neuron index of each of them (layer 0's neurons first), or null
+     * @param clippedSamples samples whose gradient the per-sample limit scaled
      */
     public record Result(double loss, int[] predictions, double[][] outputValues, int[][] outputCounts, int[] spikeTotals,
                          int[][] layerSilent, long[] storedBytes, double[][] weightGrad, double[][] recurrentGrad, double[][] thresholdGrad,
-                         long clampedSpikes, double[][] spikeTimes, int[][] spikeNeurons) {}
+                         long clampedSpikes, double[][] spikeTimes, int[][] spikeNeurons, long clippedSamples) {}
 
     /** First-spike loss with the default guard and cap (the v1 entry point). */
     public static Result lossAndGradient(Network net, List<EventSample> batch, double duration,
                                          double tau0, double tau1, double alpha) {
-        return run(net, batch, duration, Loss.firstSpike(tau0, tau1, alpha), true, DEFAULT_VDOT_FLOOR, DEFAULT_MAX_SPIKES, 0);
+        return run(net, batch, duration, Loss.firstSpike(tau0, tau1, alpha), true, Options.DEFAULT);
     }
 
     /** {@link #run} with gradients, the default guard and cap. */
     public static Result lossAndGradient(Network net, List<EventSample> batch, double duration, Loss loss) {
-        return run(net, batch, duration, loss, true, DEFAULT_VDOT_FLOOR, DEFAULT_MAX_SPIKES, 0);
+        return run(net, batch, duration, loss, true, Options.DEFAULT);
     }
 
     /** {@link #run} without gradients (the network's gradients are left alone). */
     public static Result evaluate(Network net, List<EventSample> batch, double duration, Loss loss) {
-        return run(net, batch, duration, loss, false, DEFAULT_VDOT_FLOOR, DEFAULT_MAX_SPIKES, 0);
+        return run(net, batch, duration, loss, false, Options.DEFAULT);
     }
 
     /**
@@ -128,24 +154,19 @@ public final class NativeEventProp {
      * gradients of {@code net}: weights, recurrent weights and LIF thresholds get the batch-mean
      * gradient (rounded to float), tau_mem / tau_syn (and a readout's threshold) get 0.
      *
-     * @param vdotFloor guard floor on Vdot^- relative to theta/tau_mem, {@code > 0}
-     * @param maxSpikes spike cap per sample, {@code >= 1}
-     * @param traceCapacity how many spikes of each sample to return in {@link Result#spikeTimes()}, {@code >= 0}
+     * @param options guard, spike cap, trace, per-sample limit
      * @throws IllegalArgumentException when the network, loss, batch or a scalar is outside the
      *     kernel's scope (the message names it)
      * @throws NativeException when the kernel reports an error (e.g. more than maxSpikes spikes in a sample)
      */
-    public static Result run(Network net, List<EventSample> batch, double duration, Loss loss, boolean gradients,
-                             double vdotFloor, int maxSpikes, int traceCapacity) {
+    public static Result run(Network net, List<EventSample> batch, double duration, Loss loss, boolean gradients, Options options) {
         if (batch == null || batch.isEmpty()) throw new IllegalArgumentException("batch must not be empty");
         if (!(duration > 0) || !Double.isFinite(duration)) throw new IllegalArgumentException("duration must be finite and > 0 s, got " + duration);
-        if (!(vdotFloor > 0) || !Double.isFinite(vdotFloor)) throw new IllegalArgumentException("vdotFloor must be finite and > 0, got " + vdotFloor);
-        if (maxSpikes < 1) throw new IllegalArgumentException("maxSpikes must be >= 1, got " + maxSpikes);
+        final int maxSpikes = options.maxSpikes(), traceCapacity = options.traceCapacity();
         if (loss.kind() == Kind.FIRST_SPIKE && !(duration / loss.tau1() < 700)) {
             throw new IllegalArgumentException("first-spike loss: duration / tau1 must stay below 700 (exp(t/tau1) overflows), got "
                     + duration + " s / " + loss.tau1() + " s");
         }
-        if (traceCapacity < 0) throw new IllegalArgumentException("traceCapacity must be >= 0, got " + traceCapacity);
         if ((long) traceCapacity * batch.size() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("traceCapacity x batch must stay below 2^31, got " + traceCapacity + " x " + batch.size());
         }
@@ -181,7 +202,7 @@ public final class NativeEventProp {
             CpuKernels.EventPropConfig cfg = new CpuKernels.EventPropConfig()
                     .layers(L).batch(B).readout(readout ? 1 : 0).loss(loss.kind().code).gradients(gradients ? 1 : 0)
                     .max_spikes(maxSpikes).trace_capacity(traceCapacity).duration(duration).tau0(loss.tau0()).tau1(loss.tau1()).alpha(loss.alpha())
-                    .vdot_floor(vdotFloor);
+                    .vdot_floor(options.vdotFloor()).sample_clip(options.sampleClip());
             IntPointer pSizes = new IntPointer(sizes), pRec = new IntPointer(rec);
             DoublePointer w = new DoublePointer(nw), rw = new DoublePointer(Math.max(1, nr));
             DoublePointer tm = new DoublePointer(n), ts = new DoublePointer(n), th = new DoublePointer(n);
@@ -209,7 +230,7 @@ public final class NativeEventProp {
             DoublePointer pLoss = new DoublePointer(1), values = new DoublePointer((long) B * C);
             IntPointer pred = new IntPointer(B), counts = new IntPointer((long) B * C), totals = new IntPointer(B);
             IntPointer silent = new IntPointer((long) B * L);
-            LongPointer bytes = new LongPointer(B), clamped = new LongPointer(1);
+            LongPointer bytes = new LongPointer(B), clamped = new LongPointer(1), clipped = new LongPointer(1);
             DoublePointer trT = traceCapacity > 0 ? new DoublePointer((long) B * traceCapacity) : null;
             IntPointer trN = traceCapacity > 0 ? new IntPointer((long) B * traceCapacity) : null;
             DoublePointer gw = gradients ? new DoublePointer(nw) : null;
@@ -219,7 +240,7 @@ public final class NativeEventProp {
                     tm.address(), ts.address(), th.address(), pTimes.address(), pChannels.address(), pOffsets.address(), pLabels.address(),
                     pLoss.address(), pred.address(), values.address(), counts.address(), totals.address(), silent.address(), bytes.address(),
                     trT == null ? 0 : trT.address(), trN == null ? 0 : trN.address(),
-                    gw == null ? 0 : gw.address(), grw == null ? 0 : grw.address(), gth == null ? 0 : gth.address(), clamped.address());
+                    gw == null ? 0 : gw.address(), grw == null ? 0 : grw.address(), gth == null ? 0 : gth.address(), clamped.address(), clipped.address());
             if (status != 0) {
                 String what = CpuKernels.sg_status_string(status);
                 if (status == 4) what += " (a non-finite Vdot^-, or more than " + maxSpikes + " spikes in one sample: runaway excitation?)";
@@ -280,7 +301,7 @@ public final class NativeEventProp {
                 }
             }
             return new Result(pLoss.get(0), predictions, outValues, outCounts, spikeTotals, layerSilent, stored, weightGrad, recGrad,
-                    thresholdGrad, clamped.get(0), spikeTimes, spikeNeurons);
+                    thresholdGrad, clamped.get(0), spikeTimes, spikeNeurons, clipped.get(0));
         }
     }
 

@@ -35,6 +35,14 @@ import java.util.concurrent.Future;
  * step: the lower layers' activity is fixed first because the upper layers' depends on it.
  * A ratio {@code >= 1} switches the rule off for those layers (a fraction never exceeds 1).
  * An LI readout never spikes and is never bumped.
+ *
+ * <h2>Per-sample gradient limit</h2>
+ * With {@link Options#sampleClip} = c &gt; 0, a sample whose gradient norm over the weights and
+ * recurrent weights exceeds c is scaled to norm c before it joins the batch mean (the native
+ * kernel does it in eventprop.h; the reference path here). Near-tangential threshold crossings
+ * make single samples' exact gradients hundreds of times the median (the 1/Vdot of eq. (30a),
+ * compounded through the layers; the paper's section 4 names gradient clipping as the remedy),
+ * and without a per-sample limit one such sample sets the direction of its batch.
  */
 public final class EventPropTrainer implements AutoCloseable {
 
@@ -46,10 +54,12 @@ public final class EventPropTrainer implements AutoCloseable {
      * @param hiddenMissing allowed fraction of missing spikes in each hidden LIF layer, in [0, 1] (1: off)
      * @param outputMissing allowed fraction of missing spikes in a spiking output layer, in [0, 1] (1: off)
      * @param bump          weight increase of the layer that falls silent, {@code >= 0}
+     * @param sampleClip    per-sample gradient-norm limit over the weights, 0 for none (see the class comment)
      */
     public record Options(int batchSize, long seed, double clipNorm, LrSchedule schedule, double hiddenMissing,
-                          double outputMissing, double bump) {
+                          double outputMissing, double bump, double sampleClip) {
         public Options {
+            if (!(sampleClip >= 0) || !Double.isFinite(sampleClip)) throw new IllegalArgumentException("sampleClip must be finite and >= 0 (0: off), got " + sampleClip);
             Checks.positive("batch size", batchSize);
             if (!(clipNorm >= 0)) throw new IllegalArgumentException("clipNorm must be >= 0 (0: no clipping), got " + clipNorm);
             if (!(hiddenMissing >= 0 && hiddenMissing <= 1)) throw new IllegalArgumentException("hiddenMissing must lie in [0, 1], got " + hiddenMissing);
@@ -64,9 +74,11 @@ public final class EventPropTrainer implements AutoCloseable {
      * readout), per layer how many batches bumped it, the number of training samples whose
      * label neuron was silent (first-spike loss), the spikes the Vdot guard clamped, and the
      * latest first output spike of any sample (seconds; NaN without a spiking output) - how close
-     * the spikes come to the end of the simulated interval.
+     * the spikes come to the end of the simulated interval; and how many samples the per-sample
+     * gradient limit scaled.
      */
-    public record Activity(double[] missing, int[] bumps, int silentLabels, long clampedSpikes, double latestFirstSpike) {}
+    public record Activity(double[] missing, int[] bumps, int silentLabels, long clampedSpikes, double latestFirstSpike,
+                           long clippedSamples) {}
 
     private final Network net;
     private final EventProp eventProp;
@@ -138,6 +150,7 @@ public final class EventPropTrainer implements AutoCloseable {
         int[] bumps = new int[L];
         int silentLabels = 0;
         double latest = Double.NaN;
+        long clipped = 0;
         long clamped0 = clampedSpikes();
         double lossSum = 0, spikes = 0;
         int correct = 0;
@@ -152,6 +165,7 @@ public final class EventPropTrainer implements AutoCloseable {
             if (bumped >= 0) bumps[bumped]++;
             for (int l = 0; l < L; l++) missingSum[l] += s.missing[l];
             silentLabels += s.silentLabels;
+            clipped += s.clipped;
             if (!Double.isNaN(s.latest) && !(s.latest <= latest)) latest = s.latest;
             lossSum += s.loss;
             correct += s.correct;
@@ -159,7 +173,7 @@ public final class EventPropTrainer implements AutoCloseable {
             if (listener != null) listener.batchDone(epoch, k + 1, batches, s.loss, s.correct / (double) bs);
         }
         for (int l = 0; l < L; l++) missingSum[l] /= batches;
-        activity = new Activity(missingSum, bumps, silentLabels, clampedSpikes() - clamped0, latest);
+        activity = new Activity(missingSum, bumps, silentLabels, clampedSpikes() - clamped0, latest, clipped);
         int n = batches * bs;
         return new Trainer.Metrics(lossSum / batches, correct / (double) n, spikes / ((double) n * net.spikingNeurons()), n);
     }
@@ -173,7 +187,8 @@ public final class EventPropTrainer implements AutoCloseable {
     }
 
     /** What one batch gave: mean loss, correct samples, total spikes, missing fraction per layer, silent label neurons. */
-    private record Step(double loss, int correct, double spikes, double[] missing, int silentLabels, double bytes, double latest) {}
+    private record Step(double loss, int correct, double spikes, double[] missing, int silentLabels, double bytes, double latest,
+                        long clipped) {}
 
     /** Forward and loss of {@code batch}; with {@code backward} also the mean gradient into the network. */
     private Step step(List<EventSample> batch, boolean backward) {
@@ -184,8 +199,8 @@ public final class EventPropTrainer implements AutoCloseable {
         boolean firstSpike = nativeLoss != null ? nativeLoss.kind() == NativeEventProp.Kind.FIRST_SPIKE
                 : loss.nativeLoss() != null && loss.nativeLoss().kind() == NativeEventProp.Kind.FIRST_SPIKE;
         if (nativeLoss != null) {
-            NativeEventProp.Result r = backward ? NativeEventProp.lossAndGradient(net, batch, eventProp.duration(), nativeLoss)
-                    : NativeEventProp.evaluate(net, batch, eventProp.duration(), nativeLoss);
+            NativeEventProp.Result r = NativeEventProp.run(net, batch, eventProp.duration(), nativeLoss, backward,
+                    NativeEventProp.Options.DEFAULT.withSampleClip(options.sampleClip()));
             nativeClamped += r.clampedSpikes();
             for (int b = 0; b < B; b++) {
                 int label = batch.get(b).label();
@@ -200,18 +215,29 @@ public final class EventPropTrainer implements AutoCloseable {
                 for (int l = 0; l < L; l++) missing[l] += r.layerSilent()[b][l];
             }
             for (int l = 0; l < L; l++) missing[l] /= (double) B * net.layers().get(l).size();
-            return new Step(r.loss(), correct, spikes, missing, silentLabels, bytes, latest);
+            return new Step(r.loss(), correct, spikes, missing, silentLabels, bytes, latest, r.clippedSamples());
         }
         EventPropModel model = EventPropModel.of(net);
         List<EventProp.Result> results = runAll(model, batch, backward);
         Gradients sum = backward ? new Gradients(model) : null;
         double total = 0;
+        long clipped = 0;
         for (int b = 0; b < B; b++) {
             EventProp.Result r = results.get(b);
             ForwardTrace tr = r.trace();
             int label = batch.get(b).label();
             total += r.loss();
-            if (sum != null) sum.addScaled(r.gradients(), 1.0 / B);
+            if (sum != null) {
+                double factor = 1;
+                if (options.sampleClip() > 0) {
+                    double norm = r.gradients().weightNorm();
+                    if (norm > options.sampleClip()) {
+                        factor = options.sampleClip() / norm;
+                        clipped++;
+                    }
+                }
+                sum.addScaled(r.gradients(), factor / B);
+            }
             if (loss.correct(model, tr, label)) correct++;
             if (firstSpike && tr.spikeCount(model.offset(L - 1) + label) == 0) silentLabels++;
             if (firstSpike) {
@@ -229,7 +255,7 @@ public final class EventPropTrainer implements AutoCloseable {
         }
         for (int l = 0; l < L; l++) missing[l] /= (double) B * net.layers().get(l).size();
         if (sum != null) sum.writeTo(net);
-        return new Step(total / B, correct, spikes, missing, silentLabels, bytes, latest);
+        return new Step(total / B, correct, spikes, missing, silentLabels, bytes, latest, clipped);
     }
 
     /** The silent-neuron rule of the class comment; returns the bumped layer or -1. */

@@ -40,7 +40,7 @@ class EventPropTrainerTest {
     /** Runs one epoch of one batch with lr ~ 0 (Adam moves each weight by about lr) and returns the weight change. */
     static float[][] oneStep(Network net, double hiddenMissing, double outputMissing, double bump, boolean useNative) {
         float[][] before = {net.layer("hidden").weight().value().clone(), net.layer("out").weight().value().clone()};
-        EventPropTrainer.Options o = new EventPropTrainer.Options(32, 1, 0, LrSchedule.constant(), hiddenMissing, outputMissing, bump);
+        EventPropTrainer.Options o = new EventPropTrainer.Options(32, 1, 0, LrSchedule.constant(), hiddenMissing, outputMissing, bump, 0);
         try (EventPropTrainer t = new EventPropTrainer(net, T, EventLosses.firstSpikeCrossEntropy(), Optimizer.adam(1e-9), o, 1, useNative)) {
             t.trainEpoch(small(32), 0, null);
         }
@@ -76,7 +76,7 @@ class EventPropTrainerTest {
     @Test
     void activityIsReported() {
         Network net = yinYangNet(0.01, 0.5, 1);
-        EventPropTrainer.Options o = new EventPropTrainer.Options(16, 1, 0, LrSchedule.constant(), 0.15, 0.0, 1e-3);
+        EventPropTrainer.Options o = new EventPropTrainer.Options(16, 1, 0, LrSchedule.constant(), 0.15, 0.0, 1e-3, 0);
         try (EventPropTrainer t = new EventPropTrainer(net, T, EventLosses.firstSpikeCrossEntropy(), Optimizer.adam(1e-9), o, 1, true)) {
             t.trainEpoch(small(32), 0, null);
             EventPropTrainer.Activity a = t.lastActivity();
@@ -89,16 +89,20 @@ class EventPropTrainerTest {
         }
     }
 
+    /** Also with the per-sample gradient limit, which both paths must apply alike. */
     @Test
     void nativeAndReferenceTrainTheSame() {
         Network a = yinYangNet(1.5, 0.93, 7), b = a.copy();
-        EventPropTrainer.Options o = new EventPropTrainer.Options(32, 3, 0, LrSchedule.step(1, 0.9), 1.0, 0.15, 1e-4);
+        EventPropTrainer.Options o = new EventPropTrainer.Options(32, 3, 0, LrSchedule.step(1, 0.9), 1.0, 0.15, 1e-4, 0.5);
         List<Trainer.Metrics> ma = new ArrayList<>(), mb = new ArrayList<>();
         try (EventPropTrainer ta = new EventPropTrainer(a, T, EventLosses.firstSpikeCrossEntropy(), Optimizer.adam(1e-2), o, 2, true);
              EventPropTrainer tb = new EventPropTrainer(b, T, EventLosses.firstSpikeCrossEntropy(), Optimizer.adam(1e-2), o, 2, false)) {
             for (int e = 0; e < 2; e++) {
                 ma.add(ta.trainEpoch(small(128), e, null));
                 mb.add(tb.trainEpoch(small(128), e, null));
+                assertEquals(tb.lastActivity().clippedSamples(), ta.lastActivity().clippedSamples(), "epoch " + e);
+                assertTrue(ta.lastActivity().clippedSamples() > 0, "some samples clipped in epoch " + e);
+                assertTrue(ta.lastActivity().clippedSamples() < 128, "not every sample clipped in epoch " + e);
             }
             ma.add(ta.evaluate(YinYang.validation()));
             mb.add(tb.evaluate(YinYang.validation()));
@@ -116,7 +120,7 @@ class EventPropTrainerTest {
     @Test
     void refusesWhatTheKernelCannotRun() {
         Network biased = Network.builder().input(3).lif("h", 4, P).withBias().lif("out", 2, P).build(1);
-        EventPropTrainer.Options o = new EventPropTrainer.Options(2, 1, 0, LrSchedule.constant(), 1, 0.15, 1e-4);
+        EventPropTrainer.Options o = new EventPropTrainer.Options(2, 1, 0, LrSchedule.constant(), 1, 0.15, 1e-4, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new EventPropTrainer(biased, T, EventLosses.firstSpikeCrossEntropy(), Optimizer.adam(1e-3), o, 1, true));
         assertTrue(e.getMessage().contains("bias"), e.getMessage());
@@ -124,6 +128,6 @@ class EventPropTrainerTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> new EventPropTrainer(spiking, T, EventLosses.maxVoltageCrossEntropy(), Optimizer.adam(1e-3), o, 1, true));
         assertTrue(e.getMessage().contains("MAX_VOLTAGE"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new EventPropTrainer.Options(2, 1, 0, LrSchedule.constant(), 1.5, 0.15, 1e-4));
+        assertThrows(IllegalArgumentException.class, () -> new EventPropTrainer.Options(2, 1, 0, LrSchedule.constant(), 1.5, 0.15, 1e-4, 0));
     }
 }

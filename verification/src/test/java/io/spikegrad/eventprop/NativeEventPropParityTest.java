@@ -154,7 +154,7 @@ class NativeEventPropParityTest {
             }
             String where0 = kind + " case " + c + " (" + loss.name() + ")";
             NativeEventProp.Result nat = NativeEventProp.run(net, batch, T, loss.nativeLoss(), true,
-                    NativeEventProp.DEFAULT_VDOT_FLOOR, NativeEventProp.DEFAULT_MAX_SPIKES, TRACE);
+                    NativeEventProp.Options.DEFAULT.withTrace(TRACE));
             assertEquals(0, nat.clampedSpikes(), where0);
             compareCase(where0, net, batch, loss, ref, nat, w);
             w.compared++;
