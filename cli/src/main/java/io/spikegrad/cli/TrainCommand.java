@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
  * {@code spikegrad train}: trains a task end to end. After every epoch a checkpoint is
  * written atomically into the output directory, so an interrupted run loses at most the
  * epoch in progress and {@code --resume DIR} continues it with the same numbers an
- * uninterrupted run gives. Ends with one JSON summary line on stdout.
+ * uninterrupted run gives. The epoch with the best validation accuracy is also kept (in
+ * {@value #BEST}/), and the summary reports its test accuracy next to the final one. Ends with
+ * one JSON summary line on stdout.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a spiking network on a task (default: Yin-Yang, surrogate BPTT, best backend).")
@@ -103,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
             + "layer before its weights are bumped, 1 = off (default: 1)")
     Double missingHidden;
 
-    @Option(names = "--missing-output", description = "EventProp silent-neuron rule for the spiking output layer (default: 0.15)")
+    @Option(names = "--missing-output", description = "EventProp silent-neuron rule for the spiking output layer, 1 = off (default: 1)")
     Double missingOutput;
 
     @Option(names = "--bump", description = "EventProp silent-neuron weight bump (default: 1e-4)")
@@ -116,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     private long iteration;
+
+    /** Subdirectory holding the checkpoint of the epoch with the best validation accuracy. */
+    static final String BEST = "best-validation";
 
     @Override
     public Integer call() throws IOException {
@@ -170,6 +175,8 @@ final class TrainCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Backends.defaultThreads();
         try (MethodRun run = cfg.method().equals("eventprop") ? new MethodRun.EventProp(t, cfg, net, opt, nThreads, backend)
                 : new MethodRun.Bptt(t, cfg, net, opt, backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads))) {
+            double bestValid = Double.NEGATIVE_INFINITY;       // the run's best validation accuracy so far
+            for (EpochRecord r : history) if (r.validAccuracy() > bestValid) bestValid = r.validAccuracy();
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();
                 final int epoch = e, total = cfg.epochs();
@@ -187,13 +194,28 @@ final class TrainCommand implements Callable<Integer> {
                 EpochRecord rec = new EpochRecord(e + 1, tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
                         tr.spikesPerNeuron(), (System.nanoTime() - t0) / 1e9);
                 history.add(rec);
-                Checkpoint.write(out, new Checkpoint.Data(cfg.toJson(), e + 1, TrainedModel.values(net), TrainedModel.shapes(net),
-                        opt.state(), history));
+                Checkpoint.Data ck = new Checkpoint.Data(cfg.toJson(), e + 1, TrainedModel.values(net), TrainedModel.shapes(net),
+                        opt.state(), history);
+                if (rec.validAccuracy() > bestValid) {                // the model selected on validation accuracy
+                    bestValid = rec.validAccuracy();
+                    Checkpoint.write(out.resolve(BEST), ck);
+                }
+                Checkpoint.write(out, ck);
                 progress.epoch(rec, cfg.epochs());
                 String note = run.epochNote();
                 if (note != null) progress.message(note);
             }
             Trainer.Metrics te = run.evaluate("test");
+            Trainer.Metrics teBest = null;
+            int bestEpoch = -1;
+            if (Checkpoint.exists(out.resolve(BEST))) {               // test accuracy of the best-validation epoch
+                Checkpoint.Data best = Checkpoint.read(out.resolve(BEST));
+                bestEpoch = best.epochsDone();
+                java.util.LinkedHashMap<String, float[]> now = TrainedModel.values(net);
+                TrainedModel.load(net, best.params(), out.resolve(BEST));
+                teBest = run.evaluate("test");
+                TrainedModel.load(net, now, out);
+            }
             EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
             JsonObject s = new JsonObject();
             s.addProperty("task", cfg.task());
@@ -204,6 +226,10 @@ final class TrainCommand implements Callable<Integer> {
             s.addProperty("train_accuracy", last == null ? Double.NaN : last.trainAccuracy());
             s.addProperty("test_accuracy", te.accuracy());
             s.addProperty("test_loss", te.loss());
+            if (teBest != null) {
+                s.addProperty("best_validation_epoch", bestEpoch);
+                s.addProperty("test_accuracy_at_best_validation", teBest.accuracy());
+            }
             s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
             s.addProperty("spikes_per_neuron", te.spikesPerNeuron());
             s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);

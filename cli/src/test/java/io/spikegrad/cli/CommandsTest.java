@@ -107,6 +107,8 @@ class CommandsTest {
         assertEquals("cpu", x.get("backend").getAsString());
         assertEquals(x.get("test_loss").getAsDouble(), y.get("test_loss").getAsDouble(), 0.0, "resumed run must reproduce the uninterrupted one");
         assertEquals(x.get("test_accuracy"), y.get("test_accuracy"));
+        assertEquals(x.get("best_validation_epoch"), y.get("best_validation_epoch"));
+        assertEquals(x.get("test_accuracy_at_best_validation"), y.get("test_accuracy_at_best_validation"));
         assertTrue(x.get("eventprop_stored_bytes_per_sample").getAsDouble() > 0, x.toString());
         assertTrue(Files.exists(whole.resolve("history.png")) && Files.exists(whole.resolve("raster.png")));
     }
