@@ -116,9 +116,9 @@ interface MethodRun extends AutoCloseable {
             this.cpu = useNative ? Backends.create("cpu", threads) : null;  // sets the kernels' thread budget
             try {
                 this.trainer = new EventPropTrainer(net, duration, EventPropSetup.loss(cfg.loss()), opt, o, threads, useNative);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {                  // names the layer or loss and what to change
                 if (cpu != null) cpu.close();
-                throw new IllegalArgumentException(e.getMessage() + (useNative ? " (--backend reference runs the Java reference)" : ""), e);
+                throw e;
             }
             Dataset all = t.events("train");
             this.train = cfg.limit() > 0 ? all.slice(0, Math.min(cfg.limit(), all.size())) : all;
