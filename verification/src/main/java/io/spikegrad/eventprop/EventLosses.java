@@ -40,7 +40,7 @@ public final class EventLosses {
      *       later, towards silence, which is how runs with that rule collapsed. The
      *       silent-neuron bump of {@link EventPropTrainer} (paper, section 3) is what can revive
      *       such a label neuron. (The authors simulate without an end time; on Yin-Yang the
-     *       latest first output spike we see is below 50 ms, so a 60 ms window loses none.)</li>
+     *       latest first output spike we saw in training is 52.5 ms, and a 200 ms window gave the same runs.)</li>
      * </ul>
      * Prediction and accuracy (calibration.md): a sample is correct when the label neuron spikes
      * and no other output spikes earlier ({@link EventLoss#correct}).
