@@ -41,6 +41,9 @@ inline int check_config(const sg_lif_config* c) {
     if (c->surrogate < 0 || c->surrogate >= SG_SURR_COUNT) return SG_ERR_BAD_ENUM;
     if (!(c->scale > 0.0f) || !(c->gain > 0.0f)) return SG_ERR_BAD_PARAM;
     if (c->smooth && c->surrogate == SG_SURR_STRAIGHT_THROUGH) return SG_ERR_BAD_PARAM;
+    if (c->spike_dtype != SG_F32 && c->spike_dtype != SG_U8) return SG_ERR_BAD_ENUM;
+    if (c->smooth && c->spike_dtype != SG_F32) return SG_ERR_BAD_PARAM;  // sigma is not a byte
+    if (!(c->grad_cutoff >= 0.0f)) return SG_ERR_BAD_PARAM;
     return SG_OK;
 }
 

@@ -6,6 +6,7 @@
  * runs inside the item. Recurrent: W_rec S[t-1] couples the neurons of one
  * sample at every step, so a work item is one sample; the recurrent input is
  * accumulated from the rows of the neurons that spiked (spike-sparse). */
+#include <cstdint>
 #include <vector>
 
 #include "cpu_common.h"
@@ -14,10 +15,10 @@ namespace {
 
 /* Neurons [n0, n0+len) of sample b over all steps, with reset and smooth mode fixed at
  * compile time (RESET, SMOOTH) so the neuron loop vectorises. */
-template <int RESET, int SMOOTH, bool HAS_U>
+template <int RESET, int SMOOTH, bool HAS_U, typename S_T>
 SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* __restrict x,
                   const float* __restrict alpha, const float* __restrict beta, const float* __restrict theta,
-                  const float* __restrict i0, const float* __restrict v0, float* __restrict s,
+                  const float* __restrict i0, const float* __restrict v0, S_T* __restrict s,
                   float* __restrict i_save, float* __restrict u_out, float* __restrict v_last) {
     const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
     const int B = c.batch, N = c.neurons, T = c.steps;
@@ -32,12 +33,12 @@ SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len,
     for (int t = 0; t < T; ++t) {
         const size_t row = ((size_t)t * B + b) * N + n0;
         const float* xr = x + row;
-        float* sr = s + row;
+        S_T* sr = s + row;
         float* ir = i_save + row;
 #pragma GCC ivdep
         for (int k = 0; k < len; ++k) {
             float u;
-            sr[k] = sg_lif_step(c, al[k], be[k], th[k], xr[k], &i[k], &v[k], &u);
+            sr[k] = (S_T)sg_lif_step(c, al[k], be[k], th[k], xr[k], &i[k], &v[k], &u);
             ir[k] = i[k];
             if (HAS_U) u_out[row + k] = u;
         }
@@ -46,9 +47,10 @@ SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len,
         for (int k = 0; k < len; ++k) v_last[(size_t)b * N + n0 + k] = v[k];
 }
 
+template <typename S_T>
 void forward_feedforward(const sg_lif_config& c, const float* x, const float* alpha,
                          const float* beta, const float* theta, const float* i0,
-                         const float* v0, float* s, float* i_save, float* u_out, float* v_last) {
+                         const float* v0, S_T* s, float* i_save, float* u_out, float* v_last) {
     const int B = c.batch, N = c.neurons;
     const int64_t nchunk = sg::chunks(N);
     sg::parallel_for((int64_t)B * nchunk, [&, c](int, int64_t begin, int64_t end) {
@@ -58,22 +60,23 @@ void forward_feedforward(const sg_lif_config& c, const float* x, const float* al
             const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
             sg::dispatch_reset(c.reset, [&]<int R>() {
                 if (c.smooth && u_out) {
-                    forward_item<R, 1, true>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+                    forward_item<R, 1, true, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
                 } else if (c.smooth) {
-                    forward_item<R, 1, false>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
+                    forward_item<R, 1, false, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
                 } else if (u_out) {
-                    forward_item<R, 0, true>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+                    forward_item<R, 0, true, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
                 } else {
-                    forward_item<R, 0, false>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
+                    forward_item<R, 0, false, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
                 }
             });
         }
     });
 }
 
+template <typename S_T>
 int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec,
                       const float* alpha, const float* beta, const float* theta,
-                      const float* i0, const float* v0, float* s, float* i_save,
+                      const float* i0, const float* v0, S_T* s, float* i_save,
                       float* u_out, float* v_last) {
     const int B = c.batch, N = c.neurons, T = c.steps;
     const int parts = sg::parts_for(B);
@@ -100,20 +103,20 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
                 for (int n = 0; n < N; ++n) in[n] = x[row + n];
                 if (t > 0) {
                     // I[t] += sum_j S[t-1][j] * w_rec[j][:], over the neurons that spiked
-                    const float* prev = s + row - (size_t)B * N;
+                    const S_T* prev = s + row - (size_t)B * N;
                     int count = 0;
                     for (int j = 0; j < N; ++j)
-                        if (prev[j] != 0.0f) active[count++] = j;
+                        if (prev[j] != 0) active[count++] = j;
                     for (int a = 0; a < count; ++a) {
                         const int j = active[a];
-                        const float sj = prev[j];
+                        const float sj = (float)prev[j];
                         const float* w = w_rec + (size_t)j * N;
                         for (int n = 0; n < N; ++n) in[n] += sj * w[n];
                     }
                 }
                 for (int n = 0; n < N; ++n) {
                     float u;
-                    s[row + n] = sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
+                    s[row + n] = (S_T)sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
                     i_save[row + n] = i[n];
                     if (u_out) u_out[row + n] = u;
                 }
@@ -130,14 +133,21 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
 SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float* w_rec,
                           const float* alpha, const float* beta, const float* theta,
                           const float* i0, const float* v0,
-                          float* s, float* i_save, float* u_out, float* v_last) {
+                          void* s, float* i_save, float* u_out, float* v_last) {
     int st = sg::check_config(cfg);
     if (st != SG_OK) return st;
     if (sg::any_null(x, alpha, beta, theta, i0, v0, s, i_save)) return SG_ERR_NULL_POINTER;
     // A local copy: the float outputs could alias the caller's struct, which would force
     // the compiler to reload every setting after every store.
     const sg_lif_config c = *cfg;
-    if (w_rec) return forward_recurrent(c, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
-    forward_feedforward(c, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+    if (c.spike_dtype == SG_U8) {
+        uint8_t* s8 = static_cast<uint8_t*>(s);
+        if (w_rec) return forward_recurrent(c, x, w_rec, alpha, beta, theta, i0, v0, s8, i_save, u_out, v_last);
+        forward_feedforward(c, x, alpha, beta, theta, i0, v0, s8, i_save, u_out, v_last);
+        return SG_OK;
+    }
+    float* sf = static_cast<float*>(s);
+    if (w_rec) return forward_recurrent(c, x, w_rec, alpha, beta, theta, i0, v0, sf, i_save, u_out, v_last);
+    forward_feedforward(c, x, alpha, beta, theta, i0, v0, sf, i_save, u_out, v_last);
     return SG_OK;
 }

@@ -20,14 +20,15 @@
  *           sum_j S[t-1][j] w_rec[j][n], with S[-1] = 0
  *   alpha, beta, theta  [N]
  *   i0, v0  [B][N] I[-1] and V[-1]
- *   s       out [T][B][N] S[t] (0/1; sigma(U-theta) in smooth mode)
+ *   s       out [T][B][N] S[t] (0/1; sigma(U-theta) in smooth mode), float or
+ *           uint8_t as cfg->spike_dtype says
  *   i_save  out [T][B][N] I[t], the only state the backward needs
  *   u_out   out [T][B][N] U[t] (before reset), or NULL
  *   v_last  out [B][N] V[T-1] (after reset), or NULL */
 SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float* w_rec,
                           const float* alpha, const float* beta, const float* theta,
                           const float* i0, const float* v0,
-                          float* s, float* i_save, float* u_out, float* v_last);
+                          void* s, float* i_save, float* u_out, float* v_last);
 
 /* Surrogate backward over all T steps (reverse time). U and V are recomputed
  * from i_save with the forward's own arithmetic, so they match it bit for bit.

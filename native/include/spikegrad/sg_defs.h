@@ -57,4 +57,10 @@ enum sg_surrogate {
 
 #define SG_SURR_COUNT 7
 
+/* Element type of a buffer passed as void* (spike rasters and layer inputs). */
+enum sg_dtype {
+    SG_F32 = 0,                /* float                                  */
+    SG_U8 = 1                  /* uint8_t; spikes are 0 or 1             */
+};
+
 #endif

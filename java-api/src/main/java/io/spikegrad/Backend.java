@@ -30,21 +30,28 @@ public interface Backend extends AutoCloseable {
     /**
      * out = beta*out + x W visiting only the nonzero entries of x (spike_matmul.h): the same
      * product as {@link #gemm} for a spike-sparse x. x [rows][inputs] from element
-     * {@code xOffset}, w [inputs][outputs], out [rows][outputs].
+     * {@code xOffset} (F32, or a U8 spike raster), w [inputs][outputs], out [rows][outputs].
      */
     void spikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out);
 
     /**
      * dw = beta*dw + x^T g visiting only the nonzero entries of x (spike_matmul.h).
-     * x [rows][inputs] from {@code xOffset}, g [rows][outputs] from {@code gOffset}, dw [inputs][outputs].
+     * x [rows][inputs] from {@code xOffset} (F32 or U8), g [rows][outputs] from {@code gOffset},
+     * dw [inputs][outputs].
      */
     void spikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
                                float beta, Tensor dw);
 
-    /** Fraction of nonzero entries of {@code t}. */
+    /** Fraction of nonzero entries of {@code t} (F32 or U8). */
     double density(Tensor t);
 
-    /** LIF forward over all steps (lif.h, {@code sg_lif_forward}). */
+    /** Sum of the entries of {@code t} (F32 or U8) in double, e.g. a spike count. */
+    double sum(Tensor t);
+
+    /**
+     * LIF forward over all steps (lif.h, {@code sg_lif_forward}). The spike raster may be F32
+     * or U8 (one byte per neuron-step; not in smooth mode, where S is sigma(U - theta)).
+     */
     void lifForward(LifKernelConfig config, LifTensors tensors);
 
     /** LIF surrogate backward over all steps (lif.h, {@code sg_lif_backward}). */

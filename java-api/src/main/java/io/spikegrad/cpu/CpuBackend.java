@@ -44,26 +44,30 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
-        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, x.address() + 4 * xOffset, w.address(),
-                beta, out.address()));
+        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, x.address() + x.dtype().bytes() * xOffset,
+                x.dtype().code(), w.address(), beta, out.address()));
     }
 
     @Override
     protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
                                            float beta, Tensor dw) {
         check("sg_spike_matmul_weight_grad", CpuKernels.sg_spike_matmul_weight_grad(rows, inputs, outputs,
-                x.address() + 4 * xOffset, g.address() + 4 * gOffset, beta, dw.address()));
+                x.address() + x.dtype().bytes() * xOffset, x.dtype().code(), g.address() + 4 * gOffset, beta, dw.address()));
     }
 
     @Override
-    public double density(Tensor t) {
-        checkOpen();
-        return CpuKernels.sg_count_nonzero(t.address(), t.size()) / (double) t.size();
+    protected long doCountNonzero(Tensor t) {
+        return CpuKernels.sg_count_nonzero(t.address(), t.dtype().code(), t.size());
+    }
+
+    @Override
+    protected double doSum(Tensor t) {
+        return CpuKernels.sg_sum(t.address(), t.dtype().code(), t.size());
     }
 
     @Override
     protected void doLifForward(LifKernelConfig c, LifTensors t) {
-        fill(c);
+        fill(c).spike_dtype(t.spikes().dtype().code());
         check("sg_lif_forward", CpuKernels.sg_lif_forward(config, t.x().address(), addr(t.wRec()),
                 t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
                 t.spikes().address(), t.iSave().address(), addr(t.u()), addr(t.vLast())));
@@ -100,11 +104,12 @@ public final class CpuBackend extends AbstractBackend {
         config.close();
     }
 
-    private void fill(LifKernelConfig c) {
-        config.steps(c.steps()).batch(c.batch()).neurons(c.neurons())
+    private CpuKernels.LifConfig fill(LifKernelConfig c) {
+        return config.steps(c.steps()).batch(c.batch()).neurons(c.neurons())
                 .reset(c.reset().code()).surrogate(c.surrogate().kind().code())
                 .scale((float) c.surrogate().scale()).gain((float) c.surrogate().gain())
-                .v_reset((float) c.vReset()).detach_reset(c.detachReset() ? 1 : 0).smooth(c.smooth() ? 1 : 0);
+                .v_reset((float) c.vReset()).detach_reset(c.detachReset() ? 1 : 0).smooth(c.smooth() ? 1 : 0)
+                .spike_dtype(0).grad_cutoff((float) c.gradCutoff());
     }
 
     private static long addr(Tensor t) {

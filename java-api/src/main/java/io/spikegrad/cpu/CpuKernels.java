@@ -44,13 +44,15 @@ final class CpuKernels {
         public native float v_reset(); public native LifConfig v_reset(float v);
         public native int detach_reset(); public native LifConfig detach_reset(int v);
         public native int smooth(); public native LifConfig smooth(int v);
+        public native int spike_dtype(); public native LifConfig spike_dtype(int v);
+        public native float grad_cutoff(); public native LifConfig grad_cutoff(float v);
     }
 
     @NoException
     static native int sg_lif_forward(@Const LifConfig cfg, @Cast("const float*") long x, @Cast("const float*") long wRec,
                                      @Cast("const float*") long alpha, @Cast("const float*") long beta,
                                      @Cast("const float*") long theta, @Cast("const float*") long i0,
-                                     @Cast("const float*") long v0, @Cast("float*") long s, @Cast("float*") long iSave,
+                                     @Cast("const float*") long v0, @Cast("void*") long s, @Cast("float*") long iSave,
                                      @Cast("float*") long u, @Cast("float*") long vLast);
 
     @NoException
@@ -79,15 +81,18 @@ final class CpuKernels {
                                      @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta);
 
     @NoException
-    static native int sg_spike_matmul(int rows, int inputs, int outputs, @Cast("const float*") long x,
+    static native int sg_spike_matmul(int rows, int inputs, int outputs, @Cast("const void*") long x, int xDtype,
                                       @Cast("const float*") long w, float beta, @Cast("float*") long out);
 
     @NoException
-    static native int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, @Cast("const float*") long x,
+    static native int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, @Cast("const void*") long x, int xDtype,
                                                   @Cast("const float*") long g, float beta, @Cast("float*") long dw);
 
     @NoException
-    static native long sg_count_nonzero(@Cast("const float*") long p, long n);
+    static native long sg_count_nonzero(@Cast("const void*") long p, int dtype, long n);
+
+    @NoException
+    static native double sg_sum(@Cast("const void*") long p, int dtype, long n);
 
     /** eventprop.h; called by {@link NativeEventProp}. */
     @NoException

@@ -2,6 +2,7 @@ package io.spikegrad.spi;
 
 import io.spikegrad.Arena;
 import io.spikegrad.Backend;
+import io.spikegrad.DType;
 import io.spikegrad.LiGradTensors;
 import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
@@ -34,6 +35,9 @@ public abstract class AbstractBackend implements Backend {
         span("gemm A", a, aOffset, (long) m * k);
         span("gemm B", b, bOffset, (long) k * n);
         span("gemm C", c, cOffset, (long) m * n);
+        f32("gemm A", a);
+        f32("gemm B", b);
+        f32("gemm C", c);
         doGemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
     }
 
@@ -46,6 +50,8 @@ public abstract class AbstractBackend implements Backend {
         span("spikeMatmul x", x, xOffset, (long) rows * inputs);
         span("spikeMatmul w", w, 0, (long) inputs * outputs);
         span("spikeMatmul out", out, 0, (long) rows * outputs);
+        f32("spikeMatmul w", w);
+        f32("spikeMatmul out", out);
         doSpikeMatmul(rows, inputs, outputs, x, xOffset, w, beta, out);
     }
 
@@ -59,17 +65,37 @@ public abstract class AbstractBackend implements Backend {
         span("spikeMatmulWeightGrad x", x, xOffset, (long) rows * inputs);
         span("spikeMatmulWeightGrad g", g, gOffset, (long) rows * outputs);
         span("spikeMatmulWeightGrad dw", dw, 0, (long) inputs * outputs);
+        f32("spikeMatmulWeightGrad g", g);
+        f32("spikeMatmulWeightGrad dw", dw);
         doSpikeMatmulWeightGrad(rows, inputs, outputs, x, xOffset, g, gOffset, beta, dw);
     }
 
     @Override
-    public double density(Tensor t) {
+    public final double density(Tensor t) {
         checkOpen();
         owned("density", t, "any");
-        java.nio.FloatBuffer b = t.buffer();
+        return doCountNonzero(t) / (double) t.size();
+    }
+
+    @Override
+    public final double sum(Tensor t) {
+        checkOpen();
+        owned("sum", t, "any");
+        return doSum(t);
+    }
+
+    /** Nonzero entries of a host tensor; native backends override with a native scan. */
+    protected long doCountNonzero(Tensor t) {
         long nz = 0;
-        for (int k = 0; k < t.size(); k++) if (b.get(k) != 0f) nz++;
-        return nz / (double) t.size();
+        for (long k = 0; k < t.size(); k++) if (t.get(k) != 0f) nz++;
+        return nz;
+    }
+
+    /** Sum of the entries of a host tensor in index order; native backends override. */
+    protected double doSum(Tensor t) {
+        double s = 0;
+        for (long k = 0; k < t.size(); k++) s += t.get(k);
+        return s;
     }
 
     /** Default: the dense GEMM (same result); native backends override with the sparse kernel. */
@@ -95,7 +121,15 @@ public abstract class AbstractBackend implements Backend {
         neuronParams(t.alpha(), t.beta(), t.theta(), n, s1);
         input("i0", t.i0(), state, s2);
         input("v0", t.v0(), state, s2);
-        output("spikes", t.spikes(), step, s3);
+        owned("spikes", t.spikes(), s3);
+        if (t.spikes().size() != step) {
+            throw new IllegalArgumentException("spikes must have shape " + s3 + " (" + step + " elements), got "
+                    + t.spikes().shapeString() + " (" + t.spikes().size() + " elements)");
+        }
+        if (c.smooth() && t.spikes().dtype() != DType.F32) {
+            throw new IllegalArgumentException("spikes must be F32 in smooth mode (S = sigma(U - theta) is not a byte), got "
+                    + t.spikes().dtype());
+        }
         output("iSave", t.iSave(), step, s3);
         if (t.u() != null) output("u", t.u(), step, s3);
         if (t.vLast() != null) output("vLast", t.vLast(), state, s2);
@@ -201,6 +235,7 @@ public abstract class AbstractBackend implements Backend {
 
     private void output(String arg, Tensor t, long size, String shape) {
         owned(arg, t, shape);
+        f32(arg, t);
         if (t.size() != size) {
             throw new IllegalArgumentException(arg + " must have shape " + shape + " (" + size + " elements), got "
                     + t.shapeString() + " (" + t.size() + " elements)");
@@ -211,6 +246,10 @@ public abstract class AbstractBackend implements Backend {
         output(arg, t, size, shape);
         long bad = countNonFinite(t);
         if (bad > 0) throw new IllegalArgumentException(arg + " holds " + bad + " NaN or infinite value(s); inputs must be finite");
+    }
+
+    private static void f32(String arg, Tensor t) {
+        if (t.dtype() != DType.F32) throw new IllegalArgumentException(arg + " (" + t + ") must be an F32 tensor, got " + t.dtype());
     }
 
     private void span(String arg, Tensor t, long offset, long count) {

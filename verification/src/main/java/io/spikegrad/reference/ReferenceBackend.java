@@ -62,6 +62,44 @@ public final class ReferenceBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
+        double[] xv = get(x), wv = get(w);
+        FloatBuffer o = out.buffer();
+        double[] row = new double[outputs];
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(row, 0.0);
+            for (int j = 0; j < inputs; j++) {
+                double xj = xv[(int) xOffset + r * inputs + j];
+                if (xj == 0.0) continue;
+                for (int n = 0; n < outputs; n++) row[n] = precision.r(row[n] + precision.r(xj * wv[j * outputs + n]));
+            }
+            for (int n = 0; n < outputs; n++) {
+                double old = beta == 0f ? 0.0 : (double) beta * o.get(r * outputs + n);
+                o.put(r * outputs + n, (float) (row[n] + old));
+            }
+        }
+    }
+
+    @Override
+    protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
+                                           float beta, Tensor dw) {
+        double[] xv = get(x), gv = get(g);
+        FloatBuffer d = dw.buffer();
+        double[] acc = new double[inputs * outputs];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < inputs; j++) {
+                double xj = xv[(int) xOffset + r * inputs + j];
+                if (xj == 0.0) continue;
+                for (int n = 0; n < outputs; n++) {
+                    int k = j * outputs + n;
+                    acc[k] = precision.r(acc[k] + precision.r(xj * gv[(int) gOffset + r * outputs + n]));
+                }
+            }
+        }
+        for (int k = 0; k < acc.length; k++) d.put(k, (float) (acc[k] + (beta == 0f ? 0.0 : (double) beta * d.get(k))));
+    }
+
+    @Override
     protected void doLifForward(LifKernelConfig c, LifTensors t) {
         LifTrace tr = forwardTrace(c, t);
         put(t.spikes(), tr.s());
@@ -108,13 +146,17 @@ public final class ReferenceBackend extends AbstractBackend {
 
     private static double[] get(Tensor t) {
         if (t == null) return null;
-        FloatBuffer b = t.buffer();
-        double[] out = new double[(int) t.size()];
-        for (int k = 0; k < out.length; k++) out[k] = b.get(k);
+        float[] f = t.toArray();
+        double[] out = new double[f.length];
+        for (int k = 0; k < out.length; k++) out[k] = f[k];
         return out;
     }
 
     private static void put(Tensor t, double[] v) {
+        if (t.dtype() != io.spikegrad.DType.F32) {  // a U8 spike raster: 0 or 1
+            for (int k = 0; k < v.length; k++) t.set(k, (float) v[k]);
+            return;
+        }
         FloatBuffer b = t.buffer();
         for (int k = 0; k < v.length; k++) b.put(k, (float) v[k]);
     }

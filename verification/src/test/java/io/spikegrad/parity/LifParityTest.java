@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
+import io.spikegrad.DType;
 import io.spikegrad.LiGradTensors;
 import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
@@ -90,6 +91,24 @@ class LifParityTest {
         compare(backend, ParityCase.draw(steps, batch, neurons, recurrent, reset, kind, detach, false, seed));
     }
 
+    static Stream<Arguments> cutoffCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String backend : BACKENDS)
+            for (Surrogate.Kind kind : new Surrogate.Kind[] {Surrogate.Kind.FAST_SIGMOID, Surrogate.Kind.SIGMOID, Surrogate.Kind.TRIANGLE})
+                for (ResetMode reset : new ResetMode[] {ResetMode.SUBTRACT, ResetMode.TO_VALUE})
+                    for (boolean recurrent : new boolean[] {false, true})
+                        out.add(Arguments.of(backend, kind, reset, recurrent));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} cutoff {1} {2} rec={3}")
+    @MethodSource("cutoffCases")
+    void sparseBackwardCutoffMatchesReference(String backend, Surrogate.Kind kind, ResetMode reset, boolean recurrent) {
+        assumeTrue(Backends.available().contains(backend), backend + " is not available here");
+        // 0.2 sits between a peak of 0.7*k/2 and the tails, so both sides of the cut-off occur
+        compare(backend, ParityCase.draw(20, 3, 70, recurrent, reset, kind, false, false, 0.2, kind.ordinal() * 4L + reset.ordinal()));
+    }
+
     @ParameterizedTest(name = "{0} smooth {1} {2} rec={3}")
     @MethodSource("smoothCases")
     void smoothLifMatchesReference(String backend, Surrogate.Kind kind, ResetMode reset, boolean recurrent) {
@@ -145,6 +164,13 @@ class LifParityTest {
                     a.allocate("gradX", tbn), a.allocate("gradI0", bn), a.allocate("gradV0", bn),
                     a.allocate("gradAlpha", n), a.allocate("gradBeta", n), a.allocate("gradTheta", n));
             b.lifBackward(c, t, g);
+            if (!c.smooth()) {
+                // the byte raster carries the same spikes, bit for bit, through recurrence too
+                Tensor s8 = a.allocate(DType.U8, "spikes8", tbn);
+                b.lifForward(c, new LifTensors(t.x(), t.wRec(), t.alpha(), t.beta(), t.theta(), t.i0(), t.v0(), s8,
+                        a.allocate("iSave8", tbn), null, null));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(t.spikes().toArray(), s8.toArray(), "U8 spikes differ from F32 spikes");
+            }
             Tolerance.check("spikes", t.spikes().toArray(), f64.s(), f32.s());
             Tolerance.check("iSave", t.iSave().toArray(), f64.i(), f32.i());
             Tolerance.check("u", t.u().toArray(), f64.u(), f32.u());
