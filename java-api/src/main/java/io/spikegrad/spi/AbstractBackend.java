@@ -84,17 +84,17 @@ public abstract class AbstractBackend implements Backend {
         return doSum(t);
     }
 
-    /** Nonzero entries of a host tensor; native backends override with a native scan. */
+    /** Nonzero entries of a tensor (copied to the host); native backends override with a native scan. */
     protected long doCountNonzero(Tensor t) {
         long nz = 0;
-        for (long k = 0; k < t.size(); k++) if (t.get(k) != 0f) nz++;
+        for (float v : t.toArray()) if (v != 0f) nz++;
         return nz;
     }
 
-    /** Sum of the entries of a host tensor in index order; native backends override. */
+    /** Sum of the entries of a tensor in index order (copied to the host); native backends override. */
     protected double doSum(Tensor t) {
         double s = 0;
-        for (long k = 0; k < t.size(); k++) s += t.get(k);
+        for (float v : t.toArray()) s += v;
         return s;
     }
 
@@ -211,11 +211,14 @@ public abstract class AbstractBackend implements Backend {
 
     protected abstract void doLiBackward(Shape sh, LiTensors t, LiGradTensors g);
 
-    /** Number of NaN or infinite values in the tensor; backends may override with a native scan. */
+    /**
+     * Number of NaN or infinite values in the tensor (copied to the host when it lives on a
+     * device); backends may override with a native scan.
+     */
     protected long countNonFinite(Tensor t) {
-        java.nio.FloatBuffer b = t.buffer();
+        float[] v = t.toArray();
         long bad = 0;
-        for (int k = 0; k < t.size(); k++) if (!Float.isFinite(b.get(k))) bad++;
+        for (float x : v) if (!Float.isFinite(x)) bad++;
         return bad;
     }
 
@@ -269,9 +272,9 @@ public abstract class AbstractBackend implements Backend {
     /** alpha = exp(-dt/tau) lies in (0, 1) exactly when tau &gt; 0 and 0 &lt; dt &lt; infinity. */
     private void decay(String arg, Tensor t, long n, String s1) {
         input(arg, t, n, s1);
-        java.nio.FloatBuffer b = t.buffer();
+        float[] b = t.toArray();  // [N]: small; works for device tensors too
         for (int k = 0; k < n; k++) {
-            float v = b.get(k);
+            float v = b[k];
             if (!(v > 0f && v < 1f)) {
                 throw new IllegalArgumentException(arg + "[" + k + "] = " + v + " must lie in (0, 1): it is exp(-dt/tau), "
                         + "so tau must be > 0 and dt > 0 and not much smaller than float resolution allows");
