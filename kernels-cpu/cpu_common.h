@@ -41,8 +41,8 @@ inline int check_config(const sg_lif_config* c) {
     if (c->surrogate < 0 || c->surrogate >= SG_SURR_COUNT) return SG_ERR_BAD_ENUM;
     if (!(c->scale > 0.0f) || !(c->gain > 0.0f)) return SG_ERR_BAD_PARAM;
     if (c->smooth && c->surrogate == SG_SURR_STRAIGHT_THROUGH) return SG_ERR_BAD_PARAM;
-    if (c->spike_dtype != SG_F32 && c->spike_dtype != SG_U8) return SG_ERR_BAD_ENUM;
-    if (c->smooth && c->spike_dtype != SG_F32) return SG_ERR_BAD_PARAM;  // sigma is not a byte
+    if (c->spike_dtype != SG_F32 && c->spike_dtype != SG_U8 && c->spike_dtype != SG_BIT) return SG_ERR_BAD_ENUM;
+    if (c->smooth && c->spike_dtype != SG_F32) return SG_ERR_BAD_PARAM;  // sigma is not a byte or a bit
     if (!(c->grad_cutoff >= 0.0f)) return SG_ERR_BAD_PARAM;
     return SG_OK;
 }
@@ -53,13 +53,22 @@ inline bool any_null(P... p) {
 }
 
 /* o[n] += x * w[n] for n in [n0, n1): the inner loop of the spike-sparse products and of
- * the recurrent backward. Inline: callers are SG_CPU_CLONES functions, so it is compiled
- * into each clone (a cloned callee would pay a dispatch per call). */
+ * the recurrent forward. Inline: callers are SG_CPU_CLONES functions, so it is compiled into
+ * each clone (a cloned callee would pay a dispatch per call). Written with explicit 8-float
+ * vectors: left to itself GCC fused consecutive calls into one scalar loop. */
+typedef float sg_v8 __attribute__((vector_size(32)));
+typedef float sg_v8u __attribute__((vector_size(32), aligned(4)));
+
 inline void axpy(float* __restrict o, const float* __restrict w, float x, int n0, int n1) {
+    int n = n0;
     if (x == 1.0f) {
-        for (int n = n0; n < n1; ++n) o[n] += w[n];
+        for (; n + 8 <= n1; n += 8)
+            *reinterpret_cast<sg_v8u*>(o + n) = *reinterpret_cast<const sg_v8u*>(o + n) + *reinterpret_cast<const sg_v8u*>(w + n);
+        for (; n < n1; ++n) o[n] += w[n];
     } else {
-        for (int n = n0; n < n1; ++n) o[n] += x * w[n];
+        for (; n + 8 <= n1; n += 8)
+            *reinterpret_cast<sg_v8u*>(o + n) = *reinterpret_cast<const sg_v8u*>(o + n) + x * *reinterpret_cast<const sg_v8u*>(w + n);
+        for (; n < n1; ++n) o[n] += x * w[n];
     }
 }
 

@@ -14,7 +14,9 @@
  * kGradRows rows, by input j (a column index). Threads own column blocks of dw; for each row
  * block the 256 x 64 block of g is copied to L2, and for each input j the dw[j] block is
  * loaded once, the g rows where x[r][j] != 0 are added in increasing r, and it is stored
- * once. Every dw entry sums its rows in increasing r, whatever the thread count. */
+ * once. A narrow dw (few column blocks) is also split into a fixed number of row groups that
+ * are summed apart and then added in order (row_groups). Every dw entry's sum order depends on
+ * the shape only, never on the thread count. */
 #include "spikegrad/spike_matmul.h"
 
 #include <cstdint>
@@ -105,7 +107,7 @@ struct ForwardScratch {
 thread_local ForwardScratch t_forward;
 
 template <typename X_T>
-SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outputs, const X_T* x,
+SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outputs, const sg::RowsOf<X_T> x,
                                const float* w, float beta, float* out) {
     ForwardScratch& f = t_forward;
     const int64_t nr = end - begin;
@@ -115,14 +117,14 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
     for (int64_t q = 0; q < nr; ++q) {
         const int64_t s = f.start[q];
         if (!room(f.idx, (size_t)s + inputs + kSlack)) return SG_ERR_ALLOC;
-        const X_T* row = x + (size_t)(begin + q) * inputs;
-        const int c = nonzeros(row, inputs, f.idx.data() + s);
+        const int64_t r = begin + q;
+        const int c = x.list(r, f.idx.data() + s);
         f.start[q + 1] = s + c;
-        if (all_ones(row, f.idx.data() + s, c)) {
+        if (x.ones(r, f.idx.data() + s, c)) {
             f.vstart[q] = -1;
         } else {
             if (!room(f.val, (size_t)nval + c)) return SG_ERR_ALLOC;
-            for (int a = 0; a < c; ++a) f.val[nval + a] = (float)row[f.idx[s + a]];
+            for (int a = 0; a < c; ++a) f.val[nval + a] = x.value(r, f.idx[s + a]);
             f.vstart[q] = nval;
             nval += c;
         }
@@ -166,7 +168,7 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
 }
 
 template <typename X_T>
-int spike_matmul(int rows, int inputs, int outputs, const X_T* x, const float* w, float beta, float* out) {
+int spike_matmul(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, const float* w, float beta, float* out) {
     std::vector<int> status(sg::parts_for(rows), SG_OK);
     sg::parallel_for(rows, [&](int part, int64_t begin, int64_t end) {
         status[part] = forward_rows(begin, end, inputs, outputs, x, w, beta, out);
@@ -202,7 +204,7 @@ thread_local IndexScratch t_index;
  * Each block's rows are scanned once into row lists; a counting sort by input makes the
  * column lists. */
 template <typename X_T>
-SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, const X_T* x, BlockIndex* out) {
+SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, const sg::RowsOf<X_T> x, BlockIndex* out) {
     IndexScratch& s = t_index;
     const size_t nb = (size_t)(b1 - b0), stride = (size_t)inputs + 1;
     if (!room(s.starts, nb * stride) || !room(s.rstart, (size_t)kGradRows + 1) || !room(s.first, nb) || !room(s.ones, nb))
@@ -217,9 +219,8 @@ SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, con
         for (int r = r0; r < r1; ++r) {
             const int at = rs[r - r0];
             if (!room(s.idx, (size_t)at + inputs + kSlack)) return SG_ERR_ALLOC;
-            const X_T* xr = x + (size_t)r * inputs;
-            const int c = nonzeros(xr, inputs, s.idx.data() + at);
-            all1 = all1 && all_ones(xr, s.idx.data() + at, c);
+            const int c = x.list(r, s.idx.data() + at);
+            all1 = all1 && x.ones(r, s.idx.data() + at, c);
             rs[r - r0 + 1] = at + c;
         }
         const int n = rs[r1 - r0];
@@ -234,11 +235,10 @@ SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, con
         // fill: st[j] walks up to the next input's start, then is moved back below
         uint8_t* rw = s.rows.data() + total;
         for (int q = 0; q < r1 - r0; ++q) {
-            const X_T* xr = x + (size_t)(r0 + q) * inputs;
             for (int a = rs[q]; a < rs[q + 1]; ++a) {
                 const int32_t p = st[idx[a]]++;
                 rw[p] = (uint8_t)q;
-                if (!all1) s.vals[total + p] = (float)xr[idx[a]];
+                if (!all1) s.vals[total + p] = x.value(r0 + q, idx[a]);
             }
         }
         for (int j = inputs; j > 0; --j) st[j] = st[j - 1];
@@ -259,48 +259,54 @@ struct GradScratch {
 };
 thread_local GradScratch t_grad;
 
-/* Column blocks [c0, c1) of dw over every row block. */
-SG_CPU_CLONES int weight_grad_columns(int64_t c0, int64_t c1, int rows, int inputs, int outputs, const float* g,
-                                      float beta, float* dw, const std::vector<BlockIndex>& index) {
-    GradScratch& s = t_grad;
-    if (!room(s.dw, (size_t)inputs * kCols) || !room(s.g, (size_t)kGradRows * kCols)) return SG_ERR_ALLOC;
-    float* dwp = s.dw.data();
-    float* gp = s.g.data();
-    for (int64_t cb = c0; cb < c1; ++cb) {
-        const int n0 = (int)cb * kCols;
-        const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
-        if (beta == 0.0f) {
-            std::memset(dwp, 0, sizeof(float) * (size_t)inputs * kCols);
-        } else {
-            pack_columns(dwp, dw, outputs, inputs, n0, width);
-            if (beta != 1.0f)
-                for (size_t k = 0; k < (size_t)inputs * kCols; ++k) dwp[k] *= beta;
+/* dwp (packed [K][kCols], column block cb) += the products of row blocks [b0, b1), rows in
+ * increasing order. */
+SG_CPU_CLONES void accumulate_rows(int64_t cb, int64_t b0, int64_t b1, int rows, int inputs, int outputs, const float* g,
+                                   const std::vector<BlockIndex>& index, float* dwp, float* gp) {
+    const int n0 = (int)cb * kCols;
+    const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+    if (width < kCols) std::memset(gp, 0, sizeof(float) * kGradRows * kCols);
+    for (int64_t b = b0; b < b1; ++b) {
+        const int r0 = (int)b * kGradRows, nr = rows - r0 < kGradRows ? rows - r0 : kGradRows;
+        pack_columns(gp, g + (size_t)r0 * outputs, outputs, nr, n0, width);
+        const BlockIndex& bi = index[b];
+        for (int j = 0; j < inputs; ++j) {
+            const int32_t e0 = bi.start[j], e1 = bi.start[j + 1];
+            if (e0 == e1) continue;
+            float* d = dwp + (size_t)j * kCols;
+            Acc64 acc;
+            acc.load(d);
+            if (!bi.val)
+                for (int32_t a = e0; a < e1; ++a) acc.add(gp + (size_t)bi.row[a] * kCols);
+            else
+                for (int32_t a = e0; a < e1; ++a) acc.add_scaled(bi.val[a], gp + (size_t)bi.row[a] * kCols);
+            acc.store(d);
         }
-        if (width < kCols) std::memset(gp, 0, sizeof(float) * kGradRows * kCols);
-        for (size_t b = 0; b < index.size(); ++b) {
-            const int r0 = (int)b * kGradRows, nr = rows - r0 < kGradRows ? rows - r0 : kGradRows;
-            pack_columns(gp, g + (size_t)r0 * outputs, outputs, nr, n0, width);
-            const BlockIndex& bi = index[b];
-            for (int j = 0; j < inputs; ++j) {
-                const int32_t e0 = bi.start[j], e1 = bi.start[j + 1];
-                if (e0 == e1) continue;
-                float* d = dwp + (size_t)j * kCols;
-                Acc64 acc;
-                acc.load(d);
-                if (!bi.val)
-                    for (int32_t a = e0; a < e1; ++a) acc.add(gp + (size_t)bi.row[a] * kCols);
-                else
-                    for (int32_t a = e0; a < e1; ++a) acc.add_scaled(bi.val[a], gp + (size_t)bi.row[a] * kCols);
-                acc.store(d);
-            }
-        }
-        unpack_columns(dw, dwp, outputs, inputs, n0, width);
     }
-    return SG_OK;
+}
+
+/* dwp = beta * dw[:, column block] (packed). */
+inline void start_block(float* dwp, const float* dw, float beta, int inputs, int outputs, int n0, int width) {
+    if (beta == 0.0f) {
+        std::memset(dwp, 0, sizeof(float) * (size_t)inputs * kCols);
+        return;
+    }
+    pack_columns(dwp, dw, outputs, inputs, n0, width);
+    if (beta != 1.0f)
+        for (size_t k = 0; k < (size_t)inputs * kCols; ++k) dwp[k] *= beta;
+}
+
+/* Row groups of the weight gradient: a layer with few column blocks (a readout of 20) would
+ * leave threads idle, so its rows are split into a fixed number of groups (a function of the
+ * shape only, never of the thread count) that sum separately and are added in group order. */
+inline int64_t row_groups(int64_t row_blocks, int64_t col_blocks) {
+    if (col_blocks >= 8) return 1;
+    const int64_t g = 8 / col_blocks;
+    return g < row_blocks ? g : row_blocks;
 }
 
 template <typename X_T>
-int weight_grad(int rows, int inputs, int outputs, const X_T* x, const float* g, float beta, float* dw) {
+int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, const float* g, float beta, float* dw) {
     const int64_t nb = (rows + kGradRows - 1) / kGradRows;
     std::vector<BlockIndex> index(nb);
     std::vector<int> status(sg::num_threads() + 1, SG_OK);
@@ -309,12 +315,57 @@ int weight_grad(int rows, int inputs, int outputs, const X_T* x, const float* g,
     });
     for (int st : status)
         if (st != SG_OK) return st;
-    const int64_t blocks = (outputs + kCols - 1) / kCols;
-    sg::parallel_for(blocks, [&](int part, int64_t c0, int64_t c1) {
-        status[part] = weight_grad_columns(c0, c1, rows, inputs, outputs, g, beta, dw, index);
+    const int64_t blocks = (outputs + kCols - 1) / kCols, groups = row_groups(nb, blocks);
+    const size_t block_floats = (size_t)inputs * kCols;
+    std::vector<float> partial;  // [blocks][groups][K][kCols] when groups > 1
+    if (groups > 1) {
+        try {
+            partial.resize((size_t)blocks * groups * block_floats);
+        } catch (...) {
+            return SG_ERR_ALLOC;
+        }
+    }
+    sg::parallel_for(blocks * groups, [&](int part, int64_t i0, int64_t i1) {
+        GradScratch& s = t_grad;
+        if (!room(s.dw, block_floats) || !room(s.g, (size_t)kGradRows * kCols)) {
+            status[part] = SG_ERR_ALLOC;
+            return;
+        }
+        for (int64_t item = i0; item < i1; ++item) {
+            const int64_t cb = item / groups, grp = item % groups;
+            const int n0 = (int)cb * kCols;
+            const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+            if (groups == 1) {
+                start_block(s.dw.data(), dw, beta, inputs, outputs, n0, width);
+                accumulate_rows(cb, 0, nb, rows, inputs, outputs, g, index, s.dw.data(), s.g.data());
+                unpack_columns(dw, s.dw.data(), outputs, inputs, n0, width);
+            } else {
+                float* p = partial.data() + (size_t)item * block_floats;
+                std::memset(p, 0, sizeof(float) * block_floats);
+                accumulate_rows(cb, nb * grp / groups, nb * (grp + 1) / groups, rows, inputs, outputs, g, index, p, s.g.data());
+            }
+        }
     });
     for (int st : status)
         if (st != SG_OK) return st;
+    if (groups > 1) {
+        // dw = beta*dw + group 0 + group 1 + ..., in that order, columns in parallel
+        sg::parallel_for(blocks, [&](int, int64_t c0, int64_t c1) {
+            for (int64_t cb = c0; cb < c1; ++cb) {
+                const int n0 = (int)cb * kCols;
+                const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+                for (int j = 0; j < inputs; ++j) {
+                    float* d = dw + (size_t)j * outputs + n0;
+                    for (int c = 0; c < width; ++c) {
+                        float v = beta == 0.0f ? 0.0f : beta * d[c];
+                        for (int64_t grp = 0; grp < groups; ++grp)
+                            v += partial[((size_t)cb * groups + grp) * block_floats + (size_t)j * kCols + c];
+                        d[c] = v;
+                    }
+                }
+            }
+        });
+    }
     return SG_OK;
 }
 
@@ -332,8 +383,9 @@ SG_API int sg_spike_matmul(int rows, int inputs, int outputs, const void* x, int
     if (rows < 1 || inputs < 1 || outputs < 1) return SG_ERR_BAD_SHAPE;
     if (sg::any_null(x, w, out)) return SG_ERR_NULL_POINTER;
     switch (x_dtype) {
-    case SG_F32: return spike_matmul(rows, inputs, outputs, static_cast<const float*>(x), w, beta, out);
-    case SG_U8: return spike_matmul(rows, inputs, outputs, static_cast<const uint8_t*>(x), w, beta, out);
+    case SG_F32: return spike_matmul(rows, inputs, outputs, sg::RowsOf<float>{static_cast<const float*>(x), inputs}, w, beta, out);
+    case SG_U8: return spike_matmul(rows, inputs, outputs, sg::RowsOf<uint8_t>{static_cast<const uint8_t*>(x), inputs}, w, beta, out);
+    case SG_BIT: return spike_matmul(rows, inputs, outputs, sg::RowsOf<sg::Bits>{static_cast<const uint32_t*>(x), inputs}, w, beta, out);
     default: return SG_ERR_BAD_ENUM;
     }
 }
@@ -343,8 +395,9 @@ SG_API int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, const 
     if (rows < 1 || inputs < 1 || outputs < 1) return SG_ERR_BAD_SHAPE;
     if (sg::any_null(x, g, dw)) return SG_ERR_NULL_POINTER;
     switch (x_dtype) {
-    case SG_F32: return weight_grad(rows, inputs, outputs, static_cast<const float*>(x), g, beta, dw);
-    case SG_U8: return weight_grad(rows, inputs, outputs, static_cast<const uint8_t*>(x), g, beta, dw);
+    case SG_F32: return weight_grad(rows, inputs, outputs, sg::RowsOf<float>{static_cast<const float*>(x), inputs}, g, beta, dw);
+    case SG_U8: return weight_grad(rows, inputs, outputs, sg::RowsOf<uint8_t>{static_cast<const uint8_t*>(x), inputs}, g, beta, dw);
+    case SG_BIT: return weight_grad(rows, inputs, outputs, sg::RowsOf<sg::Bits>{static_cast<const uint32_t*>(x), inputs}, g, beta, dw);
     default: return SG_ERR_BAD_ENUM;
     }
 }
@@ -354,6 +407,12 @@ SG_API long long sg_count_nonzero(const void* p, int dtype, long long n) {
     switch (dtype) {
     case SG_F32: return count_nonzero(static_cast<const float*>(p), n);
     case SG_U8: return count_nonzero(static_cast<const uint8_t*>(p), n);
+    case SG_BIT: {  // n words; a row's unused high bits are zero
+        const uint32_t* w = static_cast<const uint32_t*>(p);
+        long long c = 0;
+        for (long long k = 0; k < n; ++k) c += __builtin_popcount(w[k]);
+        return c;
+    }
     default: return -1;
     }
 }
@@ -369,6 +428,8 @@ SG_API double sg_sum(const void* p, int dtype, long long n) {
         long long c = 0;  // exact in integers, then one conversion
         for (long long k = 0; k < n; ++k) c += b[k];
         s = (double)c;
+    } else if (dtype == SG_BIT) {
+        s = (double)sg_count_nonzero(p, dtype, n);
     } else {
         return __builtin_nan("");
     }

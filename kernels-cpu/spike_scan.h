@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <cstring>
+
+#include "spikegrad/sg_defs.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -86,6 +88,37 @@ inline int nonzeros(const X_T* row, int k, int* __restrict idx) {
     return c;
 }
 
+/* Indices of the set bits of a bit-raster row of k entries (SG_BIT words), increasing; the
+ * cost follows the set bits, not k. idx needs k + kSlack entries of room. */
+inline int nonzeros_bits(const uint32_t* words, int k, int* __restrict idx) {
+    int c = 0;
+    const int nw = (k + 31) / 32;
+    for (int w = 0; w < nw; ++w) {
+        uint32_t m = words[w];
+        while (m) {
+            idx[c++] = w * 32 + __builtin_ctz(m);
+            m &= m - 1;
+        }
+    }
+    return c;
+}
+
+/* The word of 32 bits (LSB first) saying which of s[0..len) are nonzero, len <= 32. */
+template <typename S_T>
+inline uint32_t pack_bits(const S_T* s, int len) {
+    uint32_t w = 0;
+#if defined(__SSE2__)
+    if (sizeof(S_T) == 4 && len == 32) {
+        const float* f = reinterpret_cast<const float*>(s);
+        const __m128 z = _mm_setzero_ps();
+        for (int q = 0; q < 8; ++q) w |= (uint32_t)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(f + 4 * q), z)) << (4 * q);
+        return w;
+    }
+#endif
+    for (int k = 0; k < len; ++k) w |= (uint32_t)(s[k] != 0) << k;
+    return w;
+}
+
 /* Whether every listed entry is exactly 1 (spikes), so the products need no multiply. */
 template <typename X_T>
 inline bool all_ones(const X_T* row, const int* idx, int count) {
@@ -93,6 +126,30 @@ inline bool all_ones(const X_T* row, const int* idx, int count) {
     for (int a = 0; a < count; ++a) ones &= row[idx[a]] == (X_T)1;
     return ones;
 }
+
+/* Tag for a bit raster (SG_BIT) where the kernels take an element type. */
+struct Bits {};
+
+/* The rows of a [R][K] operand, whatever its element type: list a row's nonzeros, say whether
+ * they are all 1, read one value. */
+template <typename X_T>
+struct RowsOf {
+    const X_T* x;
+    int k;
+    const X_T* row(int64_t r) const { return x + (size_t)r * k; }
+    int list(int64_t r, int* idx) const { return nonzeros(row(r), k, idx); }
+    bool ones(int64_t r, const int* idx, int c) const { return all_ones(row(r), idx, c); }
+    float value(int64_t r, int j) const { return (float)row(r)[j]; }
+};
+
+template <>
+struct RowsOf<Bits> {
+    const uint32_t* x;
+    int k;
+    int list(int64_t r, int* idx) const { return nonzeros_bits(x + (size_t)r * SG_BIT_WORDS(k), k, idx); }
+    bool ones(int64_t, const int*, int) const { return true; }
+    float value(int64_t, int) const { return 1.0f; }
+};
 
 }  // namespace sg
 

@@ -61,9 +61,10 @@ public final class Arena implements AutoCloseable {
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(name + ": at most " + Integer.MAX_VALUE + " elements per tensor, got " + size);
         }
-        Memory.Block block = memory.allocate(size * dtype.bytes(), name);
+        long storage = dtype.storageBytes(size, shape[shape.length - 1]);
+        Memory.Block block = memory.allocate(storage, name);
         allocations.add(block);
-        bytes += size * dtype.bytes();
+        bytes += storage;
         return new Tensor(this, name, shape, size, dtype, block);
     }
 

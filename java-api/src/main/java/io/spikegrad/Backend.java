@@ -20,6 +20,13 @@ public interface Backend extends AutoCloseable {
     int threads();
 
     /**
+     * Whether this backend's kernels take tensors of element type {@code t} where the API allows
+     * a choice (spike rasters, sparse operands). F32 and U8 always; {@link DType#BIT} where
+     * implemented. Engines pick the most compact raster a backend supports.
+     */
+    default boolean supports(DType t) { return t != DType.BIT; }
+
+    /**
      * Turns the NaN/infinity scans of kernel inputs on (the default) or off. Shapes, arena
      * ownership and parameter ranges are always checked. An engine that checks its user
      * inputs and parameters once and the loss and gradients of every pass may turn the scans

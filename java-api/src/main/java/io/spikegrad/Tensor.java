@@ -8,8 +8,8 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * A contiguous tensor owned by an {@link Arena}: {@link DType#F32} (the default) or
- * {@link DType#U8} (spike rasters). Shapes are row-major; step tensors are time-major
+ * A contiguous tensor owned by an {@link Arena}: {@link DType#F32} (the default),
+ * {@link DType#U8} or {@link DType#BIT} (spike rasters). Shapes are row-major; step tensors are time-major
  * {@code [T][B][N]}. A tensor is valid until its arena closes; using it afterwards throws
  * {@link IllegalStateException}.
  *
@@ -52,7 +52,16 @@ public final class Tensor {
     public DType dtype() { return dtype; }
 
     /** Bytes of memory the elements take. */
-    public long bytes() { return size * dtype.bytes(); }
+    public long bytes() { return dtype.storageBytes(size, rowLength()); }
+
+    /** The last dimension: a row of a {@link DType#BIT} tensor is packed on its own words. */
+    public int rowLength() { return shape[shape.length - 1]; }
+
+    /** Word index and bit of element k of a BIT tensor. */
+    private long bitWord(long k) {
+        int n = rowLength();
+        return k / n * DType.wordsPerRow(n) + (k % n) / 32;
+    }
 
     /** Whether the elements live in host memory (element access and buffer views work). */
     public boolean onHost() { return host != null; }
@@ -68,15 +77,26 @@ public final class Tensor {
     public float get(long index) {
         checkHost("get");
         int k = Math.toIntExact(index);
-        return dtype == DType.F32 ? host.getFloat(4 * k) : host.get(k) & 0xff;
+        return switch (dtype) {
+            case F32 -> host.getFloat(4 * k);
+            case U8 -> host.get(k) & 0xff;
+            case BIT -> (host.getInt(Math.toIntExact(4 * bitWord(k))) >>> (int) ((k % rowLength()) % 32)) & 1;
+        };
     }
 
     /** Sets element {@code index}; a U8 element takes {@code value} rounded to 0 .. 255. Host tensors only. */
     public void set(long index, float value) {
         checkHost("set");
         int k = Math.toIntExact(index);
-        if (dtype == DType.F32) host.putFloat(4 * k, value);
-        else host.put(k, toByte(value));
+        switch (dtype) {
+            case F32 -> host.putFloat(4 * k, value);
+            case U8 -> host.put(k, toByte(value));
+            case BIT -> {
+                int at = Math.toIntExact(4 * bitWord(k)), bit = (int) ((k % rowLength()) % 32);
+                int w = host.getInt(at);
+                host.putInt(at, toBit(value) ? w | (1 << bit) : w & ~(1 << bit));
+            }
+        }
     }
 
     /** Copies {@code values} (exactly {@link #size()} of them) into this tensor; returns this. */
@@ -90,10 +110,19 @@ public final class Tensor {
             try (FloatPointer staging = new FloatPointer(values)) {
                 arena.memory().copyFromHost(block.address(), staging.address(), bytes());
             }
-        } else {
+        } else if (dtype == DType.U8) {
             byte[] b = new byte[values.length];
             for (int k = 0; k < b.length; k++) b[k] = toByte(values[k]);
             copyFrom(b);
+        } else {
+            int n = rowLength(), words = DType.wordsPerRow(n);
+            int[] packed = new int[Math.toIntExact(size / n * words)];
+            for (int k = 0; k < values.length; k++) {
+                if (toBit(values[k])) packed[k / n * words + (k % n) / 32] |= 1 << ((k % n) % 32);
+            }
+            try (org.bytedeco.javacpp.IntPointer staging = new org.bytedeco.javacpp.IntPointer(packed)) {
+                arena.memory().copyFromHost(block.address(), staging.address(), bytes());
+            }
         }
         return this;
     }
@@ -141,9 +170,17 @@ public final class Tensor {
                 arena.memory().copyToHost(staging.address(), block.address(), bytes());
                 staging.get(out);
             }
-        } else {
+        } else if (dtype == DType.U8) {
             byte[] b = copyTo(new byte[(int) size]);
             for (int k = 0; k < out.length; k++) out[k] = b[k] & 0xff;
+        } else {
+            int n = rowLength(), words = DType.wordsPerRow(n);
+            int[] packed = new int[Math.toIntExact(size / n * words)];
+            try (org.bytedeco.javacpp.IntPointer staging = new org.bytedeco.javacpp.IntPointer(packed.length)) {
+                arena.memory().copyToHost(staging.address(), block.address(), bytes());
+                staging.get(packed);
+            }
+            for (int k = 0; k < out.length; k++) out[k] = (packed[k / n * words + (k % n) / 32] >>> ((k % n) % 32)) & 1;
         }
         return out;
     }
@@ -172,7 +209,11 @@ public final class Tensor {
     /** Sets every element to {@code value}; returns this. */
     public Tensor fill(float value) {
         checkOpen();
-        if (host != null) {
+        if (host != null && value == 0f) {  // +0.0 is all zero bits in both types
+            org.bytedeco.javacpp.Pointer.memset(Memory.at(block.address()), 0, bytes());
+            return this;
+        }
+        if (host != null && dtype != DType.BIT) {
             if (dtype == DType.F32) for (int k = 0; k < size; k++) host.putFloat(4 * k, value);
             else for (int k = 0; k < size; k++) host.put(k, toByte(value));
             return this;
@@ -195,7 +236,10 @@ public final class Tensor {
         }
         if (n > size) throw new IllegalArgumentException(viewName + " " + Arrays.toString(viewShape) + " needs " + n
                 + " elements but " + this + " has " + size);
-        long viewBytes = n * dtype.bytes();
+        if (dtype == DType.BIT && viewShape[viewShape.length - 1] != rowLength()) {
+            throw new IllegalArgumentException(viewName + ": a view of a BIT tensor keeps its rows of " + rowLength() + " bits");
+        }
+        long viewBytes = dtype.storageBytes(n, viewShape[viewShape.length - 1]);
         Memory.Block parent = block;
         Memory.Block slice = new Memory.Block() {
             @Override public long address() { return parent.address(); }
@@ -258,6 +302,11 @@ public final class Tensor {
 
     private void requireType(DType want, String what) {
         if (dtype != want) throw new IllegalStateException(what + "() needs a " + want + " tensor, but " + this + " is " + dtype);
+    }
+
+    private static boolean toBit(float value) {
+        if (value != 0f && value != 1f) throw new IllegalArgumentException("a BIT element must be 0 or 1, got " + value);
+        return value == 1f;
     }
 
     private static byte toByte(float value) {

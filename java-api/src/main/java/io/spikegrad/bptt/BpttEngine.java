@@ -29,7 +29,8 @@ import java.util.List;
  * tau_syn and threshold (learnable or not).
  *
  * <p>Memory per neuron-step of a hidden LIF layer: the forward saves the spike raster as
- * bytes and I[t] as a float (5 bytes: all the backward needs); the input-current buffer is
+ * bits (bytes on a backend without bit rasters) and I[t] as a float (4.125 bytes: all the
+ * backward needs); the input-current buffer is
  * reused for dL/dX in the backward (4 bytes), and one dL/dS buffer of the widest layer is
  * shared by all layers. Layers whose spikes a loss or regulariser reads as floats, and every
  * layer in smooth mode, keep float spikes.
@@ -338,7 +339,7 @@ public final class BpttEngine implements AutoCloseable {
             v0 = a.allocate(p + "v0", batch, n);
             x = a.allocate(p + "x", steps, batch, n);
             gradX = x;
-            out = lif && !floatSpikes ? a.allocate(DType.U8, p + "spikes", steps, batch, n)
+            out = lif && !floatSpikes ? a.allocate(backend.supports(DType.BIT) ? DType.BIT : DType.U8, p + "spikes", steps, batch, n)
                     : a.allocate(p + (lif ? "spikes" : "u"), steps, batch, n);
             iSave = a.allocate(p + "iSave", steps, batch, n);
             gradI0 = a.allocate(p + "gradI0", batch, n);
@@ -535,7 +536,8 @@ public final class BpttEngine implements AutoCloseable {
 
         void forward(Tensor input) {
             int rows = steps * batch;
-            inputDensity = backend.density(input);
+            // a U8 raster always takes the sparse product, so its density is not needed
+            inputDensity = input.dtype() == DType.F32 ? backend.density(input) : 0.0;
             for (int l = 0; l < layers.size(); l++) {
                 LayerWs lw = layers.get(l);
                 int n = lw.layer.size(), in = lw.layer.inputs();

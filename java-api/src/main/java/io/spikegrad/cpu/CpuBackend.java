@@ -29,6 +29,21 @@ public final class CpuBackend extends AbstractBackend {
     public String name() { return "cpu"; }
 
     @Override
+    public boolean supports(io.spikegrad.DType t) { return true; }
+
+    /** Byte address of element {@code offset} of a sparse operand (a row start for BIT rasters). */
+    private static long elementAddress(Tensor x, long offset) {
+        if (x.dtype() != io.spikegrad.DType.BIT) return x.address() + x.dtype().bytes() * offset;
+        int n = x.rowLength();
+        return x.address() + offset / n * io.spikegrad.DType.wordsPerRow(n) * 4L;
+    }
+
+    /** Elements to scan for counts: words for BIT rasters (their unused bits are zero). */
+    private static long scanLength(Tensor t) {
+        return t.dtype() == io.spikegrad.DType.BIT ? t.bytes() / 4 : t.size();
+    }
+
+    @Override
     public int threads() { return threads; }
 
     @Override
@@ -44,7 +59,7 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
-        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, x.address() + x.dtype().bytes() * xOffset,
+        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, elementAddress(x, xOffset),
                 x.dtype().code(), w.address(), beta, out.address()));
     }
 
@@ -52,17 +67,17 @@ public final class CpuBackend extends AbstractBackend {
     protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
                                            float beta, Tensor dw) {
         check("sg_spike_matmul_weight_grad", CpuKernels.sg_spike_matmul_weight_grad(rows, inputs, outputs,
-                x.address() + x.dtype().bytes() * xOffset, x.dtype().code(), g.address() + 4 * gOffset, beta, dw.address()));
+                elementAddress(x, xOffset), x.dtype().code(), g.address() + 4 * gOffset, beta, dw.address()));
     }
 
     @Override
     protected long doCountNonzero(Tensor t) {
-        return CpuKernels.sg_count_nonzero(t.address(), t.dtype().code(), t.size());
+        return CpuKernels.sg_count_nonzero(t.address(), t.dtype().code(), scanLength(t));
     }
 
     @Override
     protected double doSum(Tensor t) {
-        return CpuKernels.sg_sum(t.address(), t.dtype().code(), t.size());
+        return CpuKernels.sg_sum(t.address(), t.dtype().code(), scanLength(t));
     }
 
     @Override

@@ -56,6 +56,7 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException("spikeMatmul: rows, inputs, outputs must be >= 1, got " + rows + ", " + inputs + ", " + outputs);
         }
         span("spikeMatmul x", x, xOffset, (long) rows * inputs);
+        bitRows("spikeMatmul x", x, xOffset, inputs);
         span("spikeMatmul w", w, 0, (long) inputs * outputs);
         span("spikeMatmul out", out, 0, (long) rows * outputs);
         f32("spikeMatmul w", w);
@@ -71,6 +72,7 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException("spikeMatmulWeightGrad: rows, inputs, outputs must be >= 1, got " + rows + ", " + inputs + ", " + outputs);
         }
         span("spikeMatmulWeightGrad x", x, xOffset, (long) rows * inputs);
+        bitRows("spikeMatmulWeightGrad x", x, xOffset, inputs);
         span("spikeMatmulWeightGrad g", g, gOffset, (long) rows * outputs);
         span("spikeMatmulWeightGrad dw", dw, 0, (long) inputs * outputs);
         f32("spikeMatmulWeightGrad g", g);
@@ -135,9 +137,13 @@ public abstract class AbstractBackend implements Backend {
                     + t.spikes().shapeString() + " (" + t.spikes().size() + " elements)");
         }
         if (c.smooth() && t.spikes().dtype() != DType.F32) {
-            throw new IllegalArgumentException("spikes must be F32 in smooth mode (S = sigma(U - theta) is not a byte), got "
+            throw new IllegalArgumentException("spikes must be F32 in smooth mode (S = sigma(U - theta) is not a byte or a bit), got "
                     + t.spikes().dtype());
         }
+        if (!supports(t.spikes().dtype())) {
+            throw new IllegalArgumentException("backend " + name() + " does not take " + t.spikes().dtype() + " spike rasters");
+        }
+        bitRows("spikes", t.spikes(), 0, c.neurons());
         output("iSave", t.iSave(), step, s3);
         if (t.u() != null) output("u", t.u(), step, s3);
         if (t.vLast() != null) output("vLast", t.vLast(), state, s2);
@@ -311,6 +317,16 @@ public abstract class AbstractBackend implements Backend {
         if (!scanInputs) return;
         long bad = countNonFinite(t);
         if (bad > 0) throw new IllegalArgumentException(arg + " holds " + bad + " NaN or infinite value(s); inputs must be finite");
+    }
+
+    /** A BIT operand must be packed in rows of the product's width, read from a row start. */
+    private void bitRows(String arg, Tensor t, long offset, int rowLength) {
+        if (t.dtype() != DType.BIT) return;
+        if (!supports(DType.BIT)) throw new IllegalArgumentException("backend " + name() + " does not take BIT tensors (" + arg + ")");
+        if (t.rowLength() != rowLength || offset % rowLength != 0) {
+            throw new IllegalArgumentException(arg + " (" + t + ") is a BIT raster packed in rows of " + t.rowLength()
+                    + "; it must be read in rows of " + rowLength + " from a row start (offset " + offset + ")");
+        }
     }
 
     private static void f32(String arg, Tensor t) {

@@ -42,6 +42,9 @@ public final class ReferenceBackend extends AbstractBackend {
     public int threads() { return 1; }
 
     @Override
+    public boolean supports(io.spikegrad.DType t) { return true; }  // reads and writes every type through Tensor
+
+    @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
         FloatBuffer A = a.buffer(), B = b.buffer(), C = c.buffer();

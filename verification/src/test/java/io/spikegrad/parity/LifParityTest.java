@@ -182,11 +182,14 @@ class LifParityTest {
                 }
             }
             if (!c.smooth()) {
-                // the byte raster carries the same spikes, bit for bit, through recurrence too
-                Tensor s8 = a.allocate(DType.U8, "spikes8", tbn);
-                b.lifForward(c, new LifTensors(t.x(), t.wRec(), t.alpha(), t.beta(), t.theta(), t.i0(), t.v0(), s8,
-                        a.allocate("iSave8", tbn), null, null));
-                org.junit.jupiter.api.Assertions.assertArrayEquals(t.spikes().toArray(), s8.toArray(), "U8 spikes differ from F32 spikes");
+                // byte and bit rasters carry the same spikes, through recurrence too
+                for (DType type : new DType[] {DType.U8, DType.BIT}) {
+                    Tensor packed = a.allocate(type, "spikes" + type, tbn);
+                    b.lifForward(c, new LifTensors(t.x(), t.wRec(), t.alpha(), t.beta(), t.theta(), t.i0(), t.v0(), packed,
+                            a.allocate("iSave" + type, tbn), null, null));
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(t.spikes().toArray(), packed.toArray(), type + " spikes differ from F32 spikes");
+                    org.junit.jupiter.api.Assertions.assertEquals(b.sum(t.spikes()), b.sum(packed), 0.0, type + " spike count");
+                }
             }
             Tolerance.check("spikes", t.spikes().toArray(), f64.s(), f32.s());
             Tolerance.check("iSave", t.iSave().toArray(), f64.i(), f32.i());
