@@ -58,8 +58,8 @@ struct Sample {
     std::vector<int> act;
     std::vector<double> act_c;
     // trajectory
-    std::vector<double> V, I, SS, E;
-    std::vector<signed char> NS;
+    std::vector<double> V, DV, DI, SS, E;   // v[k], du/dv, du/dI of step k, s_slow[k], e[k]
+    std::vector<int> NS;
     // backward
     std::vector<double> qf, qs, dss, lamv, q, gwf_t, gws_t;
 
@@ -68,7 +68,8 @@ struct Sample {
         if (keep) {
             size_t TN = (size_t)n.T * n.N;
             V.resize(TN + n.N);
-            I.resize(TN);
+            DV.resize(TN);
+            DI.resize(TN);
             SS.resize(TN + n.N);
             E.resize((size_t)n.T * n.R);
             NS.resize(TN);
@@ -99,16 +100,18 @@ struct Sample {
             for (int i = 0; i < N; i++) {
                 double cur = (jf[i] + js[i]) + m.i0[i] + dot(m.u + (size_t)i * D, xk, D);
                 if (!std::isfinite(cur)) return diverged(diag, 2, b, k, i, cur);
-                double vn;
+                double vn, du_dv, du_di;
                 int n;
-                double q = sg_ds_step(c.neuron, c.gate, c.width, c.dt, c.tau_v, v[i], cur, &vn, &n);
-                if (std::isnan(vn)) return diverged(diag, 1, b, k, i, std::fabs(c.dt * sg_ds_f(c.neuron, v[i], cur, c.tau_v)));
+                double q = sg_ds_step(c.neuron, c.gate, c.width, c.dt, c.tau_v, v[i], cur, &vn, &n,
+                                      keep ? &du_dv : nullptr, keep ? &du_di : nullptr);
+                if (std::isnan(vn)) return diverged(diag, 1, b, k, i, cur);
                 if (keep) {
                     V[(size_t)k * N + i] = v[i];
-                    I[(size_t)k * N + i] = cur;
-                    NS[(size_t)k * N + i] = (signed char)n;
+                    DV[(size_t)k * N + i] = du_dv;
+                    DI[(size_t)k * N + i] = du_di;
+                    NS[(size_t)k * N + i] = n;
                 }
-                if (spikes) spikes[((size_t)k * B + b) * N + i] = (signed char)n;
+                if (spikes) spikes[((size_t)k * B + b) * N + i] = (signed char)(n > 127 ? 127 : (n < -127 ? -127 : n));
                 if (counts) counts[i] += std::abs(n);
                 if (q != 0.0) {
                     act[nact] = i;
@@ -182,8 +185,9 @@ struct Sample {
             // here qf = Q_fast[k+1], qs = Q_slow[k+1], dss = the loss part of lam_slow[k+1]
             const double* vk = V.data() + (size_t)k * N;
             const double* vn = vk + N;
-            const double* ik = I.data() + (size_t)k * N;
-            const signed char* nk = NS.data() + (size_t)k * N;
+            const double* dvk = DV.data() + (size_t)k * N;
+            const double* dik = DI.data() + (size_t)k * N;
+            const int* nk = NS.data() + (size_t)k * N;
             for (int i = 0; i < N; i++) {
                 double gv = sg_ds_gate_pdf(c.neuron, c.gate, c.width, vk[i]);
                 double gn = sg_ds_gate_pdf(c.neuron, c.gate, c.width, vn[i]);
@@ -193,8 +197,8 @@ struct Sample {
                     double ls = (m.slow ? dot(m.ws_t.data() + (size_t)i * N, qs.data(), N) : 0.0) + dss[i];
                     lam_c = m.bf * lf + m.bs * ls;
                 }
-                lamv[i] = sg_ds_step_adjoint(c.neuron, c.gate, c.width, c.dt, c.tau_v, vk[i], ik[i], vn[i], lamv[i],
-                                             lam_c, &q[i]);
+                lamv[i] = sg_ds_step_adjoint(c.neuron, c.gate, c.width, dvk[i], dik[i], vk[i], vn[i], lamv[i], lam_c,
+                                             &q[i]);
                 double ch = sg_ds_charge(c.neuron, c.gate, c.width, nk[i], vk[i], vn[i]);
                 if (ch != 0.0) {
                     if (m.fast) axpy(gwf_t.data() + (size_t)i * N, qf.data(), m.bf * ch, N);

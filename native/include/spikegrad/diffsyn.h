@@ -2,8 +2,8 @@
  * Model, integrator and adjoint: diffsyn_math.h (double precision). Reference: the pure-Java
  * io.spikegrad.reference.DiffSynReference, which this kernel reproduces to rounding.
  *
- * Gradient: the EXACT adjoint of the discrete model of diffsyn_math.h (forward Euler on v,
- * exact per-step gate charge, exponential Euler on the synapses), not a discretisation of the
+ * Gradient: the EXACT adjoint of the discrete model of diffsyn_math.h (exact flow of v with
+ * the input held over each step, exact per-step gate charge, exponential Euler on the synapses), not a discretisation of the
  * supplement's continuous adjoint; so central finite differences of the same discrete model
  * match it to rounding (where no threshold or zone edge is crossed between the two sides).
  *
@@ -32,13 +32,16 @@
  * Outputs (overwritten; each may be NULL unless said otherwise):
  *   loss         [B]        loss_b (required)
  *   readout      [T][B][R]  o[k+1]
- *   spikes       signed char [T][B][N]  n[k]: +1 a crossing of +1 (QIF: a wrap), -1 of -1, 0 none
+ *   spikes       signed char [T][B][N]  n[k], the signed crossings of step k (+1 a crossing of +1,
+ *                QIF a wrap; -1 of -1), clamped to [-127, 127]
  *   spike_counts int [B][N] crossings (|n| summed over the steps)
  * sg_diffsyn_forward_backward also (gradients of the batch loss; the first five are required
  * exactly when the matching parameter is given):
  *   g_w_fast [N][N], g_w_slow [N][N], g_u [N][D], g_i0 [N], g_o [R][N], g_v0 [B][N] (may be NULL)
- *   diag double [5] on a divergence: {kind, sample, step, neuron, value} with kind 1 = one step
- *                   moved v by value >= 1 (or not finite), 2 = a non-finite current I (value);
+ *   diag double [5] on a runaway: {kind, sample, step, neuron, value}: kind 1 = the step ran away
+ *                   (QIF: more than one spike in one step; NIF, LIF: v moved by SG_DS_MAX_JUMP or
+ *                   more, or not finite), value = the input current I of that step; kind 2 = a
+ *                   non-finite current I;
  *                   untouched otherwise. May be NULL.
  *
  * Status: SG_ERR_NULL_POINTER (a required buffer is NULL), SG_ERR_BAD_SHAPE (T, B, N, D or R
