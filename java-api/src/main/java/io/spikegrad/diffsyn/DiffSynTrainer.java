@@ -72,8 +72,13 @@ public final class DiffSynTrainer {
      * {@code lrFactor} (a schedule's value). Returns the engine's result (the loss before the update).
      */
     public DiffSynResult step(DiffSynBatch batch, double lrFactor) {
+        return step(batch, lrFactor, false);
+    }
+
+    /** {@link #step(DiffSynBatch, double)}, also returning the readout when {@code withReadout}. */
+    public DiffSynResult step(DiffSynBatch batch, double lrFactor, boolean withReadout) {
         if (!(lrFactor > 0) || Double.isInfinite(lrFactor)) throw new IllegalArgumentException("lrFactor must be finite and > 0, got " + lrFactor);
-        DiffSynResult r = engine.run(model, params, batch, DiffSynEngine.Request.TRAIN);
+        DiffSynResult r = engine.run(model, params, batch, new DiffSynEngine.Request(true, withReadout, false));
         DiffSynParams g = r.gradient();
         if (options.noSelf()) {
             int N = model.neurons();
