@@ -126,9 +126,11 @@ final class DiffSynTraining {
         for (int e = first; e < cfg.epochs(); e++) {
             long t0 = System.nanoTime();
             double lossSum = 0, accSum = 0, spikeSum = 0;
+            // cosine over epochs (constant within one), as the other methods' schedules: the rate of an epoch
+            // does not depend on how many epochs a run was first given, so --resume --epochs N extends exactly
+            double factor = 0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * e / cfg.epochs()));
             for (int it = 0; it < cfg.iterations(); it++) {
                 long step = (long) e * cfg.iterations() + it;
-                double factor = 0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * step / total));   // cosine to 1% of lr
                 DiffSynTasks.Sample s = task.train(cfg.batch(), new SplittableRandom(mix(cfg.seed(), step)));
                 double loss = 0, acc = 0;
                 for (int k = 0; k < nets.size(); k++) {
