@@ -191,7 +191,7 @@ final class DiffSynTasks {
      * readout on the slow ones; pulses and go-cues of {@link DelayedXor} with variable delays.
      */
     static final class XorSetup implements Setup {
-        static final Defaults DEFAULTS = new Defaults(15, 40, 16, 1e-3, 2e-3, 80, 1e-7, "bump", 0.3, 10, false);
+        static final Defaults DEFAULTS = new Defaults(15, 40, 16, 1e-3, 2e-3, 80, 1e-7, "bump", 0.3, 0, false);
         static final double TAU_V = 25e-3, TAU_FAST = 5e-3, TAU_SLOW = 20e-3, V0_MAX = 0.5;
         static final int VALIDATION = 120, TEST = 600;
         static final long VALIDATION_SEED = 8_000_001L, TEST_SEED = 8_000_002L;
@@ -206,8 +206,11 @@ final class DiffSynTasks {
             // memory from the start, so that the gradient reaches across the delays.
             DiffSynParams p = DiffSynParams.random(model, new DiffSynParams.Init(0.2, 0, 0.5, 0.6, 1, -10, 0, 1e-4),
                     new SplittableRandom(cfg.seed()));
+            // Per-group rates from the tuning runs (README): larger steps on U, I_0 or W silence the network (the
+            // quickest way to a small loss is o = 0), so W moves slowly, I_0 stays put and O learns fastest.
             DiffSynTrainer.Options opt = new DiffSynTrainer.Options(cfg.lr(),
-                    Map.of(DiffSynParams.U, 10.0, DiffSynParams.I0, 10.0, DiffSynParams.O, 0.01), cfg.clip(), false, Set.of());
+                    Map.of(DiffSynParams.W_FAST, 0.1, DiffSynParams.W_SLOW, 0.1, DiffSynParams.U, 1.0, DiffSynParams.O, 0.3),
+                    cfg.clip(), false, Set.of(DiffSynParams.I0));
             nets.add(new Network("net", model, p, opt));
         }
 
