@@ -9,11 +9,11 @@ import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
- * JavaCPP binding of {@code native/include/spikegrad/lif.h} and {@code eventprop.h} (library spikegrad_cpu).
+ * JavaCPP binding of {@code native/include/spikegrad/lif.h}, {@code eventprop.h} and {@code diffsyn.h} (library spikegrad_cpu).
  * Package-private: only {@link CpuBackend} calls it, after validating every argument.
  * Buffers are raw addresses ({@code @Cast("float*") long}), 0 meaning NULL.
  */
-@Platform(include = {"spikegrad/lif.h", "spikegrad/eventprop.h"}, link = "spikegrad_cpu")
+@Platform(include = {"spikegrad/lif.h", "spikegrad/eventprop.h", "spikegrad/diffsyn.h"}, link = "spikegrad_cpu")
 final class CpuKernels {
     static {
         Loader.load();
@@ -128,4 +128,55 @@ final class CpuKernels {
 
     @NoException
     static native @Cast("const char*") String sg_status_string(int status);
+
+    // ---- diffsyn.h: the differentiable synapse (Huh & Sejnowski); called by NativeDiffSyn ----
+
+    /** {@code sg_diffsyn_config} (diffsyn.h). */
+    @Name("sg_diffsyn_config")
+    public static final class DiffSynConfig extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public DiffSynConfig() {
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int steps(); public native DiffSynConfig steps(int v);
+        public native int batch(); public native DiffSynConfig batch(int v);
+        public native int neurons(); public native DiffSynConfig neurons(int v);
+        public native int inputs(); public native DiffSynConfig inputs(int v);
+        public native int outputs(); public native DiffSynConfig outputs(int v);
+        public native int neuron(); public native DiffSynConfig neuron(int v);
+        public native int gate(); public native DiffSynConfig gate(int v);
+        public native double dt(); public native DiffSynConfig dt(double v);
+        public native double tau_v(); public native DiffSynConfig tau_v(double v);
+        public native double tau_fast(); public native DiffSynConfig tau_fast(double v);
+        public native double tau_slow(); public native DiffSynConfig tau_slow(double v);
+        public native double width(); public native DiffSynConfig width(double v);
+        public native double lambda(); public native DiffSynConfig lambda(double v);
+    }
+
+    @NoException
+    static native int sg_diffsyn_forward(@Const DiffSynConfig cfg, @Cast("const double*") long wFast,
+                                         @Cast("const double*") long wSlow, @Cast("const double*") long u,
+                                         @Cast("const double*") long i0, @Cast("const double*") long o,
+                                         @Cast("const double*") long x, @Cast("const double*") long target,
+                                         @Cast("const double*") long v0, @Cast("double*") long loss,
+                                         @Cast("double*") long readout, @Cast("signed char*") long spikes,
+                                         @Cast("int*") long spikeCounts, @Cast("double*") long diag);
+
+    @NoException
+    static native int sg_diffsyn_forward_backward(@Const DiffSynConfig cfg, @Cast("const double*") long wFast,
+                                                  @Cast("const double*") long wSlow, @Cast("const double*") long u,
+                                                  @Cast("const double*") long i0, @Cast("const double*") long o,
+                                                  @Cast("const double*") long x, @Cast("const double*") long target,
+                                                  @Cast("const double*") long v0, @Cast("double*") long loss,
+                                                  @Cast("double*") long readout, @Cast("signed char*") long spikes,
+                                                  @Cast("int*") long spikeCounts, @Cast("double*") long gWFast,
+                                                  @Cast("double*") long gWSlow, @Cast("double*") long gU,
+                                                  @Cast("double*") long gI0, @Cast("double*") long gO,
+                                                  @Cast("double*") long gV0, @Cast("double*") long diag);
 }
