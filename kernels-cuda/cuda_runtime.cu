@@ -58,14 +58,15 @@ SG_API int sg_cuda_context_create(int device, sg_cuda_context** out) {
     cudaStream_t stream;
     e = cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
     if (e != cudaSuccess) return sg_cuda_fail("cudaStreamCreateWithFlags", e);
-    *out = new sg_cuda_context{device, stream, nullptr, 0, nullptr};
+    *out = new sg_cuda_context{device, stream, {nullptr, nullptr}, {0, 0}, nullptr};
     return SG_OK;
 }
 
 SG_API int sg_cuda_context_destroy(sg_cuda_context* ctx) {
     if (!ctx) return SG_OK;
     int st = sg_cuda_sync(ctx);
-    if (ctx->scratch) cudaFree(ctx->scratch);
+    for (int k = 0; k < SG_CUDA_SCRATCH_SLOTS; ++k)
+        if (ctx->scratch[k]) cudaFree(ctx->scratch[k]);
     cudaStreamDestroy(ctx->stream);
     delete ctx;
     return st;

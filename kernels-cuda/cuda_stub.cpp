@@ -48,3 +48,7 @@ SG_API int sg_reduce_cuda(sg_cuda_context*, const void*, int, long long, int, do
     if (result) *result = 0.0;
     SG_NO_CUDA;
 }
+SG_API int sg_eventprop_batch_cuda(sg_cuda_context*, int, const int*, const double*, const double*, const double*,
+                                   const double*, int, const double*, const int*, const int*, const int*, double,
+                                   double, double, double, double, int, double*, int*, double*, int*, int*, double*,
+                                   double*, long long*) { SG_NO_CUDA; }

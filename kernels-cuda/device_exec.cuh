@@ -13,11 +13,14 @@
 #include "spikegrad/cuda.h"
 #include "spikegrad/cuda/launch.h"
 
+/* Independent scratch buffers of a context (launch.h: E::scratch's slot). */
+#define SG_CUDA_SCRATCH_SLOTS 2
+
 struct sg_cuda_context {
     int device;
     cudaStream_t stream;
-    void* scratch;
-    size_t scratch_bytes;
+    void* scratch[SG_CUDA_SCRATCH_SLOTS];
+    size_t scratch_bytes[SG_CUDA_SCRATCH_SLOTS];
     const char* last_kernel;
 };
 
@@ -64,20 +67,27 @@ struct DeviceExec {
         return launched(name);
     }
 
-    /* Grows the context's scratch (after the stream drains: queued kernels may still use it). */
-    int scratch(size_t bytes, void** out) {
-        if (bytes > ctx->scratch_bytes) {
+    /* Grows the context's scratch buffer `slot` (after the stream drains: queued kernels may
+     * still use it); its contents are not kept. */
+    int scratch(size_t bytes, void** out, int slot = 0) {
+        if (bytes > ctx->scratch_bytes[slot]) {
             SG_TRY(sg_cuda_sync(ctx));
-            if (ctx->scratch) cudaFree(ctx->scratch);
-            ctx->scratch = nullptr;
-            ctx->scratch_bytes = 0;
-            size_t want = bytes < 2 * ctx->scratch_bytes ? 2 * ctx->scratch_bytes : bytes;
-            cudaError_t e = cudaMalloc(&ctx->scratch, want);
+            if (ctx->scratch[slot]) cudaFree(ctx->scratch[slot]);
+            size_t want = bytes < 2 * ctx->scratch_bytes[slot] ? 2 * ctx->scratch_bytes[slot] : bytes;
+            ctx->scratch[slot] = nullptr;
+            ctx->scratch_bytes[slot] = 0;
+            cudaError_t e = cudaMalloc(&ctx->scratch[slot], want);
             if (e != cudaSuccess) return sg_cuda_fail("cudaMalloc (kernel scratch)", e);
-            ctx->scratch_bytes = want;
+            ctx->scratch_bytes[slot] = want;
         }
-        *out = ctx->scratch;
+        *out = ctx->scratch[slot];
         return SG_OK;
+    }
+
+    int to_device(void* dst, const void* src, size_t bytes) {
+        cudaError_t e = cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx->stream);
+        if (e != cudaSuccess) return sg_cuda_fail("cudaMemcpyAsync (host to device)", e);
+        return sg_cuda_sync(ctx);
     }
 
     int to_host(void* dst, const void* src, size_t bytes) {

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "spikegrad/cuda/eventprop_launch.h"
 #include "spikegrad/cuda/launch.h"
 
 namespace {
@@ -16,7 +17,7 @@ namespace {
 thread_local long long t_threads = 0;
 
 struct EmuExec {
-    std::vector<float> buf;
+    std::vector<float> buf[2];
 
     template <class F>
     int plain(const char*, sg_grid g, const F& f) {
@@ -37,13 +38,18 @@ struct EmuExec {
         return SG_OK;
     }
 
-    int scratch(size_t bytes, void** out) {
+    int scratch(size_t bytes, void** out, int slot = 0) {
         try {
-            buf.assign(bytes / sizeof(float) + 1, __builtin_nanf(""));
+            buf[slot].assign(bytes / sizeof(float) + 1, __builtin_nanf(""));
         } catch (...) {
             return SG_ERR_ALLOC;
         }
-        *out = buf.data();
+        *out = buf[slot].data();
+        return SG_OK;
+    }
+
+    int to_device(void* dst, const void* src, size_t bytes) {
+        std::memcpy(dst, src, bytes);
         return SG_OK;
     }
 
@@ -112,6 +118,24 @@ SG_API int sg_emu_spike_matmul_weight_grad(int rows, int inputs, int outputs, co
                                            const float* g, float beta, float* dw) {
     return run([&](EmuExec& ex) {
         return sg_run_spike_matmul_weight_grad(ex, rows, inputs, outputs, x, x_dtype, g, beta, dw);
+    });
+}
+
+SG_API int sg_emu_eventprop_batch(int layers, const int* sizes,
+                              const double* weights, const double* tau_mem, const double* tau_syn,
+                              const double* theta,
+                              int batch, const double* in_times, const int* in_channels,
+                              const int* in_offsets, const int* labels,
+                              double duration, double tau0, double tau1, double alpha,
+                              double vdot_floor, int max_spikes,
+                              double* loss_out, int* predictions, double* first_times, int* out_counts,
+                              int* spike_totals, double* grad_weights, double* grad_theta,
+                              long long* clamped) {
+    return run([&](EmuExec& ex) {
+        return sg_run_eventprop_batch(ex, layers, sizes, weights, tau_mem, tau_syn, theta, batch, in_times, in_channels,
+                                      in_offsets, labels, duration, tau0, tau1, alpha, vdot_floor, max_spikes,
+                                      loss_out, predictions, first_times, out_counts, spike_totals, grad_weights,
+                                      grad_theta, clamped);
     });
 }
 

@@ -86,6 +86,22 @@ SG_API int sg_spike_matmul_cuda(sg_cuda_context* ctx, int rows, int inputs, int 
 SG_API int sg_spike_matmul_weight_grad_cuda(sg_cuda_context* ctx, int rows, int inputs, int outputs, const void* x,
                                             int x_dtype, const float* g, float beta, float* dw);
 
+/* Exact EventProp on the GPU (cuda/eventprop_kernels.h: event-driven, not time-stepped; one
+ * block per sample, the neurons of a layer in parallel). Arguments, scope and status codes:
+ * sg_eventprop_batch of eventprop.h in its v1 form (feed-forward LIF stacks, first-spike
+ * cross-entropy, weight and threshold gradients), every buffer a device pointer, loss_out and
+ * clamped included; at most 16 layers. */
+SG_API int sg_eventprop_batch_cuda(sg_cuda_context* ctx, int layers, const int* sizes,
+                                   const double* weights, const double* tau_mem, const double* tau_syn,
+                                   const double* theta,
+                                   int batch, const double* in_times, const int* in_channels,
+                                   const int* in_offsets, const int* labels,
+                                   double duration, double tau0, double tau1, double alpha,
+                                   double vdot_floor, int max_spikes,
+                                   double* loss_out, int* predictions, double* first_times, int* out_counts,
+                                   int* spike_totals, double* grad_weights, double* grad_theta,
+                                   long long* clamped);
+
 /* Reductions over n elements of type dtype on the device (synchronous: the result is on the
  * host when it returns). kind 0: number of nonzero values, 1: sum (in double),
  * 2: number of NaN or infinite values. */

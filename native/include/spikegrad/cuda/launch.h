@@ -5,8 +5,10 @@
  *
  *   E::plain(name, grid, body)            body(sg_thread) for every thread of the grid
  *   E::stepped(name, grid, steps, body)   body(sg_thread, s) for s in [0, steps), block barrier between
- *   E::scratch(bytes, &ptr)               one scratch region, valid until the next scratch call
+ *   E::scratch(bytes, &ptr, slot)         scratch buffer `slot` (0 or 1), valid until the next
+ *                                         request of the same slot; contents undefined
  *   E::to_host(dst, src, bytes)           a synchronous copy into host memory
+ *   E::to_device(dst, src, bytes)         a synchronous copy from host memory
  *
  * kernels-cuda/device_exec.cuh launches real kernels on the context's stream;
  * kernels-cuda/emulation.cpp runs the same bodies over the same grids on the CPU. So the

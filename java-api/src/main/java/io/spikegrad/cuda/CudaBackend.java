@@ -62,6 +62,12 @@ public final class CudaBackend extends AbstractBackend {
         check("sg_cuda_synchronize", CudaRuntime.sg_cuda_synchronize(ctx));
     }
 
+    /** The native context (stream, scratch) for this package's other kernels. */
+    long context() {
+        checkOpen();
+        return ctx;
+    }
+
     @Override
     protected long countNonFinite(Tensor t) {
         return (long) reduce(t, 2);

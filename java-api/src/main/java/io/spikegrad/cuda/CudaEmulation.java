@@ -90,6 +90,19 @@ final class CudaEmulation {
                                                       @Cast("float*") long dw);
 
     @NoException
+    static native int sg_emu_eventprop_batch(int layers, @Cast("const int*") long sizes,
+                                         @Cast("const double*") long weights, @Cast("const double*") long tauMem,
+                                         @Cast("const double*") long tauSyn, @Cast("const double*") long theta,
+                                         int batch, @Cast("const double*") long inTimes, @Cast("const int*") long inChannels,
+                                         @Cast("const int*") long inOffsets, @Cast("const int*") long labels,
+                                         double duration, double tau0, double tau1, double alpha,
+                                         double vdotFloor, int maxSpikes,
+                                         @Cast("double*") long lossOut, @Cast("int*") long predictions,
+                                         @Cast("double*") long firstTimes, @Cast("int*") long outCounts,
+                                         @Cast("int*") long spikeTotals, @Cast("double*") long gradWeights,
+                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped);
+
+    @NoException
     static native int sg_emu_reduce(@Cast("const void*") long p, int dtype, long n, int kind, double[] result);
 
     @NoException
