@@ -1,6 +1,8 @@
 /* spikegrad CUDA: device queries, contexts, memory and errors (cuda.h). cudart is linked
  * statically; the driver (libcuda.so.1) is loaded by cudart at the first call, so on a
  * machine without a driver the query fails cleanly with a status, never a crash. */
+#include <dlfcn.h>
+
 #include <cstdio>
 
 #include "device_exec.cuh"
@@ -35,6 +37,21 @@ SG_API int sg_cuda_device_count(int* count) {
     if (err != cudaSuccess) {
         sg_cuda_fail("cudaGetDeviceCount", err);
         cudaGetLastError();  // clear the sticky error
+        if (err == cudaErrorInsufficientDriver) {
+            // CUDA says "insufficient driver" both for an old driver and for none at all: tell which
+            void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD);
+            if (!driver) driver = dlopen("libcuda.so.1", RTLD_LAZY);
+            if (!driver) {
+                std::snprintf(t_error, sizeof t_error,
+                              "the NVIDIA driver is not installed (libcuda.so.1 not found; cudaGetDeviceCount: %s)",
+                              cudaGetErrorName(err));
+            } else {
+                dlclose(driver);
+                std::snprintf(t_error, sizeof t_error,
+                              "the NVIDIA driver is older than this CUDA 13 build needs (cudaGetDeviceCount: %s)",
+                              cudaGetErrorName(err));
+            }
+        }
         return SG_ERR_NO_CUDA;
     }
     if (n == 0) {

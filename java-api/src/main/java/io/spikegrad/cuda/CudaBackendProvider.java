@@ -37,8 +37,7 @@ public final class CudaBackendProvider implements BackendProvider {
             int[] count = new int[1];
             int status = CudaRuntime.sg_cuda_device_count(count);
             if (status != 0 || count[0] == 0) {
-                return "no GPU is available: " + CudaRuntime.sg_cuda_last_error()
-                        + " (CUDA needs an NVIDIA GPU and its driver, libcuda.so.1)";
+                return "no GPU is available: " + CudaRuntime.sg_cuda_last_error();
             }
         } catch (Throwable e) {
             return "the native library spikegrad_cuda could not be loaded (" + e
