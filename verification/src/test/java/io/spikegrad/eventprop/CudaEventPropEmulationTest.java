@@ -141,6 +141,32 @@ class CudaEventPropEmulationTest {
         assertTrue(outputSpikes > 0, "some output spikes");
     }
 
+    /** On a GPU: the device kernel against its emulation and the exact reference (deviation printed). */
+    @Test
+    void deviceKernelMatchesEmulationAndReference() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.spikegrad.Backends.available().contains("cuda"), "no usable GPU here");
+        double worstRef = 0, worstEmu = 0;
+        try (io.spikegrad.cuda.CudaBackend b = (io.spikegrad.cuda.CudaBackend) io.spikegrad.Backends.create("cuda", 1)) {
+            for (int c = 0; c < 20; c++) {
+                SplittableRandom rng = new SplittableRandom(9000 + c);
+                int inputs = 2 + rng.nextInt(7);
+                double T = 30e-3 + 30e-3 * rng.nextDouble();
+                Network net = randomNet(rng, c, inputs);
+                List<EventSample> batch = randomBatch(rng, inputs, net.outputs(), 1 + rng.nextInt(12), T);
+                Ref ref = reference(net, batch, T);
+                CudaEventProp.Result dev = CudaEventProp.onDevice(b, net, batch, T, TAU0, TAU1, ALPHA);
+                CudaEventProp.Result emu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
+                assertEquals(java.util.Arrays.toString(emu.spikeTotals()), java.util.Arrays.toString(dev.spikeTotals()), "case " + c);
+                for (int l = 0; l < net.layers().size(); l++) {
+                    worstRef = Math.max(worstRef, check("case " + c + " weight " + l, ref.grad().weight(l), dev.weightGrad()[l]));
+                    worstEmu = Math.max(worstEmu, check("case " + c + " weight " + l, emu.weightGrad()[l], dev.weightGrad()[l]));
+                }
+            }
+        }
+        System.out.printf("GPU EventProp on the device: worst gradient deviation (rel. to max) from the exact reference %.2e, "
+                + "from the emulation %.2e%n", worstRef, worstEmu);
+    }
+
     /** A strongly driven layer fires more spikes than the first spike-list capacity: the launcher grows it. */
     @Test
     void spikeListGrowsPastItsFirstCapacity() {

@@ -141,6 +141,17 @@ class CudaEmulationParityTest {
             cpu = run(b, pc, DType.F32);
         }
         assertArrayEquals(cpu.spikes, emu.spikes, "emulated CUDA spikes differ from the CPU backend's");
+        if (Backends.available().contains("cuda")) {
+            // on a GPU: the device against its own emulation (same bodies; libm and FMA-free arithmetic)
+            Run dev;
+            try (Backend b = Backends.create("cuda", 1)) {
+                dev = run(b, pc, DType.F32);
+            }
+            if (!c.smooth()) assertArrayEquals(emu.spikes, dev.spikes, "device spikes differ from the emulation's");
+            check(fwd + " device", "u", dev.u, emu.u, f64.u(), f32.u());
+            check(bwd + " device", "gradX", dev.gradX, emu.gradX, g64.gradX(), g32.gradX());
+            check(bwd + " device", "gradTheta", dev.gradTheta, emu.gradTheta, g64.gradTheta(), g32.gradTheta());
+        }
         check(fwd, "spikes", emu.spikes, cpu.spikes, f64.s(), f32.s());
         check(fwd, "iSave", emu.iSave, cpu.iSave, f64.i(), f32.i());
         check(fwd, "u", emu.u, cpu.u, f64.u(), f32.u());
