@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vector>
+
 #include "lif_kernels.h"
 #include "spike_matmul_kernels.h"
 
@@ -314,8 +316,8 @@ int sg_run_reduce(E& ex, const void* data, int dtype, int64_t n, int kind, doubl
     } else {
         SG_TRY(ex.plain("reduce", g, sg_k_reduce<float>{data, n, kind, partial}));
     }
-    double host[SG_CUDA_THREADS * 64];
-    SG_TRY(ex.to_host(host, partial, sizeof(double) * count));
+    std::vector<double> host(count);  // up to 128 KB: not on the (JNI thread's) stack
+    SG_TRY(ex.to_host(host.data(), partial, sizeof(double) * count));
     double s = 0.0;
     for (size_t k = 0; k < count; ++k) s += host[k];
     *result = s;
