@@ -33,7 +33,14 @@ final class Cublas implements AutoCloseable {
         }
     }
 
-    Cublas(long stream) {
+    /**
+     * A handle on {@code device} bound to {@code stream} (a cudaStream_t of our statically linked
+     * runtime: streams are driver objects of the device's primary context, which both runtimes
+     * share). The presets' dynamic runtime has its own current device, so it is set first.
+     */
+    Cublas(int device, long stream) {
+        int st = org.bytedeco.cuda.global.cudart.cudaSetDevice(device);
+        if (st != 0) throw new NativeException("cudaSetDevice (for cuBLAS)", st, "CUDA error " + st);
         check("cublasCreate_v2", cublas.cublasCreate_v2(handle));
         check("cublasSetStream_v2", cublas.cublasSetStream_v2(handle, new CUstream_st(Memory.at(stream))));
         // no TF32 or reduced-precision shortcuts: float GEMMs stay IEEE float

@@ -35,7 +35,7 @@ public final class CudaBackend extends AbstractBackend {
         memory = new CudaMemory(ctx);
         Cublas b;
         try {
-            b = new Cublas(CudaRuntime.sg_cuda_context_stream(ctx));
+            b = new Cublas(device, CudaRuntime.sg_cuda_context_stream(ctx));
         } catch (RuntimeException | LinkageError e) {
             CudaRuntime.sg_cuda_context_destroy(ctx);
             config.close();
@@ -59,6 +59,7 @@ public final class CudaBackend extends AbstractBackend {
 
     /** Waits until every kernel and GEMM queued on this backend's stream has finished (benchmarks, timing). */
     public void synchronize() {
+        checkOpen();
         check("sg_cuda_synchronize", CudaRuntime.sg_cuda_synchronize(ctx));
     }
 
@@ -149,6 +150,7 @@ public final class CudaBackend extends AbstractBackend {
         released = true;
         blas.close();
         config.close();
+        memory.release();
         check("sg_cuda_context_destroy", CudaRuntime.sg_cuda_context_destroy(ctx));
     }
 

@@ -3,6 +3,8 @@ package io.spikegrad.cuda;
 import io.spikegrad.NativeException;
 import io.spikegrad.spi.Memory;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Device memory of one {@link CudaBackend}: plain {@code cudaMalloc} blocks (no managed memory),
@@ -12,9 +14,26 @@ import java.nio.ByteBuffer;
  */
 final class CudaMemory implements Memory {
     private final long ctx;
+    private final Set<Long> live = new LinkedHashSet<>();
+    private boolean released;
 
     CudaMemory(long ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * Frees every block still allocated (arenas closed after their backend) and makes later use
+     * of this memory throw instead of touching a destroyed context. Called by CudaBackend.close().
+     */
+    void release() {
+        if (released) return;
+        for (long address : live) CudaRuntime.sg_cuda_free(ctx, address);
+        live.clear();
+        released = true;
+    }
+
+    private void checkLive(String what) {
+        if (released) throw new IllegalStateException(what + ": the cuda backend that owns this memory is closed");
     }
 
     @Override
@@ -22,6 +41,7 @@ final class CudaMemory implements Memory {
 
     @Override
     public Block allocate(long bytes, String name) {
+        checkLive("allocate " + name);
         long[] out = new long[1];
         int st = CudaRuntime.sg_cuda_malloc(ctx, out, bytes);
         if (st != 0) {
@@ -30,6 +50,7 @@ final class CudaMemory implements Memory {
             throw new NativeException("sg_cuda_malloc (" + name + ")", st, why);
         }
         long address = out[0];
+        live.add(address);
         return new Block() {
             private boolean freed;
 
@@ -41,6 +62,8 @@ final class CudaMemory implements Memory {
             public void free() {
                 if (freed) return;
                 freed = true;
+                if (released) return;  // freed with the backend
+                live.remove(address);
                 int s = CudaRuntime.sg_cuda_free(ctx, address);
                 if (s != 0) throw new NativeException("sg_cuda_free (" + name + ")", s, CudaRuntime.sg_cuda_last_error());
             }
@@ -63,6 +86,7 @@ final class CudaMemory implements Memory {
     }
 
     private void copy(String call, long dst, long src, long bytes, int kind) {
+        checkLive(call);
         int st = CudaRuntime.sg_cuda_copy(ctx, dst, src, bytes, kind);
         if (st != 0) throw new NativeException(call, st, CudaRuntime.sg_cuda_last_error());
     }
