@@ -4,8 +4,8 @@
  * Grids: forward, one thread per row lists its nonzero columns, then one thread per
  * (row, output) element (flat index r*N + n: coalesced rows of W); weight gradient, one thread
  * per input j lists the rows where x[r][j] != 0, then one thread per (j, n) (coalesced rows of
- * g). Reductions: at most 64 blocks of 256 threads, one double partial per thread, added on
- * the host in thread order. */
+ * g). Reductions: at most 64 blocks of 256 threads, one double partial per thread, each block's
+ * partials summed in order by one thread, the block sums added on the host in order. */
 #include "device_exec.cuh"
 
 SG_API int sg_spike_matmul_cuda(sg_cuda_context* ctx, int rows, int inputs, int outputs, const void* x, int x_dtype,

@@ -20,8 +20,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <vector>
-
 #include "lif_kernels.h"
 #include "spike_matmul_kernels.h"
 
@@ -92,6 +90,12 @@ template <typename X_T>
 struct sg_k_spmm_weight_grad {
     sg_spmm_params p;
     SG_HDM void operator()(sg_thread th) const { sg_spmm_weight_grad_thread<X_T>(p, th); }
+};
+struct sg_k_reduce_blocks {
+    const double* partial;
+    int blocks, per;
+    double* out;
+    SG_HDM void operator()(sg_thread th) const { sg_reduce_blocks_thread(partial, blocks, per, out, th); }
 };
 template <typename X_T>
 struct sg_k_reduce {
@@ -298,7 +302,7 @@ int sg_run_spike_matmul_weight_grad(E& ex, int rows, int inputs, int outputs, co
     return ex.plain("spike_matmul_weight_grad", g2, sg_k_spmm_weight_grad<float>{p});
 }
 
-/* ---- reductions: *result = the sum of the partials in thread order ---- */
+/* ---- reductions: per-thread partials, per-block sums in order, the block sums in order ---- */
 
 template <class E>
 int sg_run_reduce(E& ex, const void* data, int dtype, int64_t n, int kind, double* result) {
@@ -309,17 +313,20 @@ int sg_run_reduce(E& ex, const void* data, int dtype, int64_t n, int kind, doubl
     const sg_grid g = sg_grid_reduce(n);
     const size_t count = (size_t)g.blocks * g.threads;
     void* mem = nullptr;
-    SG_TRY(ex.scratch(sizeof(double) * count, &mem));
+    SG_TRY(ex.scratch(sizeof(double) * (count + g.blocks), &mem));
     double* partial = (double*)mem;
+    double* block_sums = partial + count;
     if (dtype == SG_U8) {
         SG_TRY(ex.plain("reduce", g, sg_k_reduce<uint8_t>{data, n, kind, partial}));
     } else {
         SG_TRY(ex.plain("reduce", g, sg_k_reduce<float>{data, n, kind, partial}));
     }
-    std::vector<double> host(count);  // up to 128 KB: not on the (JNI thread's) stack
-    SG_TRY(ex.to_host(host.data(), partial, sizeof(double) * count));
+    const sg_grid one = {1, 64};  // at most 64 blocks to sum: one block of 64 threads
+    SG_TRY(ex.plain("reduce_blocks", one, sg_k_reduce_blocks{partial, g.blocks, g.threads, block_sums}));
+    double host[64];
+    SG_TRY(ex.to_host(host, block_sums, sizeof(double) * g.blocks));
     double s = 0.0;
-    for (size_t k = 0; k < count; ++k) s += host[k];
+    for (int k = 0; k < g.blocks; ++k) s += host[k];
     *result = s;
     return SG_OK;
 }

@@ -12,7 +12,9 @@
  * (forward) or K*R (weight gradient) entries plus one count per list.
  *
  * The reductions (count of nonzeros, sum, count of non-finite values) write one partial per
- * thread of a fixed grid; the host adds the partials in thread order (deterministic). */
+ * thread of a fixed grid (at most 64 x 256); one thread per block of that grid then adds its
+ * block's 256 partials in order, and the host adds the (at most 64) block sums in order: a
+ * fixed order (deterministic) and a copy of at most 512 bytes. */
 #ifndef SPIKEGRAD_CUDA_SPIKE_MATMUL_KERNELS_H
 #define SPIKEGRAD_CUDA_SPIKE_MATMUL_KERNELS_H
 
@@ -113,6 +115,15 @@ SG_HD void sg_reduce_thread(const void* data, int64_t n, int kind, double* parti
         else acc += isfinite(v) ? 0.0 : 1.0;
     }
     partial[k] = acc;
+}
+
+/* Thread k of a 1-block grid: out[k] = sum of partial[k*per .. (k+1)*per) in order. */
+SG_HD void sg_reduce_blocks_thread(const double* partial, int blocks, int per, double* out, sg_thread th) {
+    const int64_t k = sg_global_index(th);
+    if (k >= blocks) return;
+    double acc = 0.0;
+    for (int e = 0; e < per; ++e) acc += partial[k * per + e];
+    out[k] = acc;
 }
 
 #endif
