@@ -162,11 +162,12 @@ class CudaEmulationParityTest {
         check(bwd, "gradAlpha", emu.gradAlpha, cpu.gradAlpha, g64.gradAlpha(), g32.gradAlpha());
         check(bwd, "gradBeta", emu.gradBeta, cpu.gradBeta, g64.gradBeta(), g32.gradBeta());
         check(bwd, "gradTheta", emu.gradTheta, cpu.gradTheta, g64.gradTheta(), g32.gradTheta());
+        if (emu.gradWRec != null) check("gemm (recurrent dW)", "gradWRec", emu.gradWRec, cpu.gradWRec, g64.gradWRec(), g32.gradWRec());
     }
 
     /** Outputs of one forward + backward on a backend. */
     record Run(float[] spikes, float[] iSave, float[] u, float[] vLast, float[] gradX, float[] gradI0, float[] gradV0,
-               float[] gradAlpha, float[] gradBeta, float[] gradTheta, long forwardThreads) {}
+               float[] gradAlpha, float[] gradBeta, float[] gradTheta, long forwardThreads, float[] gradWRec) {}
 
     private static Run run(Backend b, ParityCase pc, DType spikeType) {
         LifKernelConfig c = pc.config;
@@ -183,9 +184,16 @@ class CudaEmulationParityTest {
                     a.allocate("gradX", tbn), a.allocate("gradI0", bn), a.allocate("gradV0", bn),
                     a.allocate("gradAlpha", n), a.allocate("gradBeta", n), a.allocate("gradTheta", n));
             b.lifBackward(c, t, g);
+            float[] dWRec = null;
+            if (pc.wRec != null && T > 1 && spikeType == DType.F32) {
+                // dW_rec = S[0..T-2]^T gradX[1..T-1], the GEMM the caller does (lif.h)
+                Tensor dW = a.allocate("gradWRec", N, N);
+                b.gemm(true, false, N, N, (T - 1) * B, 1f, t.spikes(), 0, g.gradX(), (long) B * N, 0f, dW, 0);
+                dWRec = dW.toArray();
+            }
             return new Run(t.spikes().toArray(), t.iSave().toArray(), t.u().toArray(), t.vLast().toArray(),
                     g.gradX().toArray(), g.gradI0().toArray(), g.gradV0().toArray(), g.gradAlpha().toArray(),
-                    g.gradBeta().toArray(), g.gradTheta().toArray(), threads);
+                    g.gradBeta().toArray(), g.gradTheta().toArray(), threads, dWRec);
         }
     }
 
