@@ -100,7 +100,7 @@ SG_HD void sg_lif_forward_rec_step(const sg_lif_fwd_params& p, sg_thread th, int
  *   ck       [ceil(T/K)][B][N] V at the start of each segment (V[t0-1], v0 for t0 = 0)
  *   part     [3][B][N] per-sample dL/dalpha, dL/dbeta, dL/dtheta
  * recurrent only:
- *   w_t      [N][N] W_rec transposed (row n = weights into neuron n... as the CPU's w_rec_t)
+ *   w_t      [N][N] W_rec transposed, w_t[n*N + j] = w_rec[j*N + n] (the CPU's w_rec_t)
  *   useg     [K][B][N] the recomputed U of the current segment
  *   state    [5][B][N] gU, gI, dalpha, dbeta, dtheta carried between steps */
 typedef struct sg_lif_bwd_params {
