@@ -100,6 +100,15 @@ inline void dispatch_surrogate(int kind, F&& f) {
     }
 }
 
+/* Asks for the cache lines of p[0..n) (floats) ahead of use; write = true for rows about to
+ * be written. A hint only: no effect on results. */
+inline void prefetch_row(const float* p, int n, bool write) {
+    for (int k = 0; k < n; k += 16) {
+        if (write) __builtin_prefetch(p + k, 1, 3);
+        else __builtin_prefetch(p + k, 0, 3);
+    }
+}
+
 /* Sums per-sample partials [B][N] over the batch in sample order, so the
  * result does not depend on how the work was split across threads. */
 inline void reduce_batch(const std::vector<float>& part, int batch, int neurons, float* out) {

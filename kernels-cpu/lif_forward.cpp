@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cpu_common.h"
+#include "spike_scan.h"
 
 namespace {
 
@@ -73,57 +74,77 @@ void forward_feedforward(const sg_lif_config& c, const float* x, const float* al
     });
 }
 
+/* Samples [b0, b1) of a recurrent layer over all steps: I[t] gains the rows of W_rec of the
+ * neurons that spiked at t-1 (listed with the table scan of spike_scan.h), then every neuron
+ * takes its step, with reset and smooth mode fixed at compile time so the step vectorises. */
+template <int RESET, int SMOOTH, bool HAS_U, typename S_T>
+SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_t b1, const float* __restrict x,
+                                     const float* __restrict w_rec, const float* __restrict alpha,
+                                     const float* __restrict beta, const float* __restrict theta,
+                                     const float* __restrict i0, const float* __restrict v0, S_T* __restrict s,
+                                     float* __restrict i_save, float* __restrict u_out, float* __restrict v_last,
+                                     float* __restrict state, int* __restrict active) {
+    const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    float* __restrict i = state;
+    float* __restrict v = i + N;
+    float* __restrict in = v + N;
+    for (int64_t b = b0; b < b1; ++b) {
+        for (int n = 0; n < N; ++n) {
+            i[n] = i0[b * N + n];
+            v[n] = v0[b * N + n];
+        }
+        for (int t = 0; t < T; ++t) {
+            const size_t row = ((size_t)t * B + b) * N;
+            for (int n = 0; n < N; ++n) in[n] = x[row + n];
+            if (t > 0) {
+                // I[t] += sum_j S[t-1][j] * w_rec[j][:], over the neurons that spiked, in increasing j
+                const S_T* prev = s + row - (size_t)B * N;
+                const int count = sg::nonzeros(prev, N, active);
+                for (int a = 0; a < count; ++a) {
+                    const int j = active[a];
+                    sg::axpy(in, w_rec + (size_t)j * N, (float)prev[j], 0, N);
+                }
+            }
+            S_T* __restrict sr = s + row;
+            float* __restrict ir = i_save + row;
+#pragma GCC ivdep
+            for (int n = 0; n < N; ++n) {
+                float u;
+                sr[n] = (S_T)sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
+                ir[n] = i[n];
+                if (HAS_U) u_out[row + n] = u;
+            }
+        }
+        if (v_last)
+            for (int n = 0; n < N; ++n) v_last[b * N + n] = v[n];
+    }
+}
+
 template <typename S_T>
 int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec,
                       const float* alpha, const float* beta, const float* theta,
                       const float* i0, const float* v0, S_T* s, float* i_save,
                       float* u_out, float* v_last) {
-    const int B = c.batch, N = c.neurons, T = c.steps;
+    const int B = c.batch, N = c.neurons;
     const int parts = sg::parts_for(B);
     std::vector<float> state;
     std::vector<int> active_all;
     try {
         state.resize((size_t)parts * 3 * N);
-        active_all.resize((size_t)parts * N);
+        active_all.resize((size_t)parts * (N + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
     sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
-        float* i = state.data() + (size_t)part * 3 * N;
-        float* v = i + N;
-        float* in = v + N;
-        int* active = active_all.data() + (size_t)part * N;
-        for (int64_t b = begin; b < end; ++b) {
-            for (int n = 0; n < N; ++n) {
-                i[n] = i0[b * N + n];
-                v[n] = v0[b * N + n];
-            }
-            for (int t = 0; t < T; ++t) {
-                const size_t row = ((size_t)t * B + b) * N;
-                for (int n = 0; n < N; ++n) in[n] = x[row + n];
-                if (t > 0) {
-                    // I[t] += sum_j S[t-1][j] * w_rec[j][:], over the neurons that spiked
-                    const S_T* prev = s + row - (size_t)B * N;
-                    int count = 0;
-                    for (int j = 0; j < N; ++j)
-                        if (prev[j] != 0) active[count++] = j;
-                    for (int a = 0; a < count; ++a) {
-                        const int j = active[a];
-                        const float sj = (float)prev[j];
-                        const float* w = w_rec + (size_t)j * N;
-                        for (int n = 0; n < N; ++n) in[n] += sj * w[n];
-                    }
-                }
-                for (int n = 0; n < N; ++n) {
-                    float u;
-                    s[row + n] = (S_T)sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
-                    i_save[row + n] = i[n];
-                    if (u_out) u_out[row + n] = u;
-                }
-            }
-            if (v_last)
-                for (int n = 0; n < N; ++n) v_last[b * N + n] = v[n];
-        }
+        float* st = state.data() + (size_t)part * 3 * N;
+        int* active = active_all.data() + (size_t)part * (N + sg::kSlack);
+        sg::dispatch_reset(c.reset, [&]<int R>() {
+            if (c.smooth && u_out) recurrent_samples<R, 1, true>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);
+            else if (c.smooth) recurrent_samples<R, 1, false>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last, st, active);
+            else if (u_out) recurrent_samples<R, 0, true>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);
+            else recurrent_samples<R, 0, false>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last, st, active);
+        });
     });
     return SG_OK;
 }

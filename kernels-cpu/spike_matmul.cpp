@@ -20,100 +20,18 @@
 #include <cstdint>
 #include <cstring>
 #include <vector>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "cpu_common.h"
+#include "spike_scan.h"
 
 namespace {
 
+using sg::all_ones;
+using sg::kSlack;
+using sg::nonzeros;
+
 constexpr int kCols = 64;       // output columns summed in registers: 8 AVX2 vectors
 constexpr int kGradRows = 256;  // weight gradient: rows per block of the column index (<= 256: uint8 rows)
-constexpr int kSlack = 16;      // index lists are written 16 entries at a time
-
-/* ---- finding the nonzeros of a row ---- */
-
-/* Positions of the set bits of every byte value, and their count. */
-struct BitTable {
-    uint8_t pos[256][8];
-    uint8_t count[256];
-    constexpr BitTable() : pos(), count() {
-        for (int m = 0; m < 256; ++m) {
-            int c = 0;
-            for (int b = 0; b < 8; ++b)
-                if (m & (1 << b)) pos[m][c++] = (uint8_t)b;
-            count[m] = (uint8_t)c;
-        }
-    }
-};
-constexpr BitTable kBits;
-
-/* Bit i set when element i of the 16 at p is nonzero (-0.0f counts as zero: it adds nothing). */
-inline unsigned mask16(const uint8_t* p) {
-#if defined(__SSE2__)
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    return ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) & 0xffffu;
-#else
-    unsigned m = 0;
-    for (int i = 0; i < 16; ++i) m |= (unsigned)(p[i] != 0) << i;
-    return m;
-#endif
-}
-
-inline unsigned mask16(const float* p) {
-#if defined(__SSE2__)
-    const __m128 z = _mm_setzero_ps();
-    return (unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p), z)) |
-           (unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p + 4), z)) << 4 |
-           (unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p + 8), z)) << 8 |
-           (unsigned)_mm_movemask_ps(_mm_cmpneq_ps(_mm_loadu_ps(p + 12), z)) << 12;
-#else
-    unsigned m = 0;
-    for (int i = 0; i < 16; ++i) m |= (unsigned)(p[i] != 0.0f) << i;
-    return m;
-#endif
-}
-
-/* Indices of the nonzero entries of row[0..k), increasing, into idx (which needs k + kSlack
- * entries of room); returns their count. No branch depends on the data: each byte of the mask
- * writes its eight table positions and advances by its bit count. */
-typedef uint8_t v8qu __attribute__((vector_size(8)));
-typedef int32_t v8si __attribute__((vector_size(32)));
-typedef int32_t v8siu __attribute__((vector_size(32), aligned(4)));
-
-/* idx[0..8) = j + the positions of the set bits of byte mask m (the tail is don't-care). */
-inline void put_positions(int* __restrict idx, unsigned m, int j) {
-    v8qu p;
-    std::memcpy(&p, kBits.pos[m], sizeof p);
-    *reinterpret_cast<v8siu*>(idx) = __builtin_convertvector(p, v8si) + j;
-}
-
-template <typename X_T>
-inline int nonzeros(const X_T* row, int k, int* __restrict idx) {
-    int c = 0, j = 0;
-    for (; j + 16 <= k; j += 16) {
-        const unsigned m = mask16(row + j);
-        const unsigned lo = m & 0xff, hi = m >> 8;
-        put_positions(idx + c, lo, j);
-        c += kBits.count[lo];
-        put_positions(idx + c, hi, j + 8);
-        c += kBits.count[hi];
-    }
-    for (; j < k; ++j) {
-        idx[c] = j;
-        c += row[j] != 0;
-    }
-    return c;
-}
-
-/* Whether every listed entry is exactly 1 (spikes), so the products need no multiply. */
-template <typename X_T>
-inline bool all_ones(const X_T* row, const int* idx, int count) {
-    bool ones = true;
-    for (int a = 0; a < count; ++a) ones &= row[idx[a]] == (X_T)1;
-    return ones;
-}
 
 /* ---- 64 columns in registers ---- */
 

@@ -20,6 +20,17 @@ public interface Backend extends AutoCloseable {
     int threads();
 
     /**
+     * Turns the NaN/infinity scans of kernel inputs on (the default) or off. Shapes, arena
+     * ownership and parameter ranges are always checked. An engine that checks its user
+     * inputs and parameters once and the loss and gradients of every pass may turn the scans
+     * off around its own calls (BpttEngine does), because on a large layer they cost as much
+     * as a kernel.
+     *
+     * @return the previous setting
+     */
+    boolean scanInputs(boolean on);
+
+    /**
      * Row-major single-precision GEMM on contiguous matrices:
      * C = alpha * op(A) * op(B) + beta * C, op(A) is m x k, op(B) is k x n, C is m x n.
      * Offsets are in elements from the start of each tensor.

@@ -182,6 +182,33 @@ public final class Tensor {
         return copyFrom(v);
     }
 
+    /**
+     * A tensor over the first elements of this one (same memory, same type), e.g. a [T][B][n]
+     * slice of a [T][B][N] workspace with n &lt;= N. Valid as long as this tensor's arena.
+     */
+    public Tensor view(String viewName, int... viewShape) {
+        checkOpen();
+        long n = 1;
+        for (int d : viewShape) {
+            if (d < 1) throw new IllegalArgumentException(viewName + ": every dimension must be >= 1, got " + Arrays.toString(viewShape));
+            n = Math.multiplyExact(n, d);
+        }
+        if (n > size) throw new IllegalArgumentException(viewName + " " + Arrays.toString(viewShape) + " needs " + n
+                + " elements but " + this + " has " + size);
+        long viewBytes = n * dtype.bytes();
+        Memory.Block parent = block;
+        Memory.Block slice = new Memory.Block() {
+            @Override public long address() { return parent.address(); }
+            @Override public long bytes() { return viewBytes; }
+            @Override public ByteBuffer hostView() {
+                ByteBuffer h = parent.hostView();
+                return h == null ? null : h.limit((int) viewBytes).slice().order(h.order());
+            }
+            @Override public void free() {}  // the arena frees the parent
+        };
+        return new Tensor(arena, viewName, viewShape, n, dtype, slice);
+    }
+
     /** Whether the shape equals {@code dims}. */
     public boolean hasShape(int... dims) { return Arrays.equals(shape, dims); }
 

@@ -2,10 +2,13 @@ package io.spikegrad.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
+import io.spikegrad.DType;
 import io.spikegrad.LifParams;
 import io.spikegrad.Surrogate;
+import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttEngine;
 import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.loss.SumMembraneCrossEntropy;
@@ -79,6 +82,18 @@ final class BenchCommand implements Callable<Integer> {
         return b.build(seed);
     }
 
+    private static double sumMs(double[] ms) {
+        double t = 0;
+        for (double m : ms) t += m;
+        return t;
+    }
+
+    private static int spikingNeurons(Network net) {
+        int n = 0;
+        for (var l : net.layers()) n += l.size();
+        return n;
+    }
+
     @Override
     public Integer call() {
         Config c = config(config);
@@ -86,8 +101,8 @@ final class BenchCommand implements Callable<Integer> {
         Network net = network(c, 1);
         // a few fixed input batches, cycled, so input generation is not timed
         SplittableRandom rng = new SplittableRandom(7);
-        float[][] inputs = new float[4][c.steps() * c.batch() * c.inputs()];
-        for (float[] in : inputs) for (int k = 0; k < in.length; k++) in[k] = rng.nextDouble() < c.p() ? 1f : 0f;
+        byte[][] inputs = new byte[4][c.steps() * c.batch() * c.inputs()];
+        for (byte[] in : inputs) for (int k = 0; k < in.length; k++) in[k] = (byte) (rng.nextDouble() < c.p() ? 1 : 0);
         int[] labels = new int[c.batch()];
         for (int b = 0; b < labels.length; b++) labels[b] = b % c.classes();
         Optimizer adam = Optimizer.adam(1e-3);
@@ -95,10 +110,18 @@ final class BenchCommand implements Callable<Integer> {
         double[] ms = new double[iters];
         double[] spikes = new double[c.hidden().length];
         try (Backend be = backend == null ? Backends.best(threads) : Backends.create(backend, threads);
+             Arena data = be.newArena();
              BpttEngine engine = new BpttEngine(net, be, BpttSettings.of(1e-3, Surrogate.fastSigmoid(10)))) {
+            // the batches live in the backend as spike rasters (U8), uploaded once, as a data
+            // pipeline that keeps its batches on the device would
+            Tensor[] batches = new Tensor[inputs.length];
+            for (int k = 0; k < inputs.length; k++) {
+                batches[k] = data.allocate(DType.U8, "batch" + k, c.steps(), c.batch(), c.inputs()).copyFrom(inputs[k]);
+            }
             for (int it = 0; it < warmup + iters; it++) {
+                if (it == warmup) engine.timings().reset();
                 long t0 = System.nanoTime();
-                BpttEngine.Result r = engine.run(inputs[it % inputs.length], c.steps(), c.batch(), new SumMembraneCrossEntropy(), labels, true);
+                BpttEngine.Result r = engine.run(batches[it % batches.length], c.steps(), c.batch(), new SumMembraneCrossEntropy(), labels, true);
                 adam.step(params, 1e-3);
                 long t1 = System.nanoTime();
                 if (it >= warmup) {
@@ -124,9 +147,19 @@ final class BenchCommand implements Callable<Integer> {
             for (int l = 0; l < spikes.length; l++) rates.add(spikes[l] / ((double) iters * c.steps() * c.batch() * c.hidden()[l]));
             s.add("hidden_spike_rates", rates);
             JsonArray kernels = new JsonArray();
-            boolean[] sparse = engine.lastSparse();
-            for (int l = 0; l < sparse.length; l++) kernels.add(net.layers().get(l).name() + ":" + (sparse[l] ? "sparse" : "dense"));
+            boolean[] sparse = engine.lastSparse(), sparseGrad = engine.lastSparseGrad();
+            for (int l = 0; l < sparse.length; l++) {
+                kernels.add(net.layers().get(l).name() + ":" + (sparse[l] ? "sparse" : "dense") + "/" + (sparseGrad[l] ? "sparse" : "dense"));
+            }
             s.add("kernels", kernels);
+            BpttEngine.Timings tm = engine.timings();
+            JsonObject phases = new JsonObject();
+            phases.addProperty("forward", tm.forwardNanos() / 1e6 / tm.runs());
+            phases.addProperty("loss", tm.lossNanos() / 1e6 / tm.runs());
+            phases.addProperty("backward", tm.backwardNanos() / 1e6 / tm.runs());
+            phases.addProperty("optimizer", (sumMs(ms) - (tm.forwardNanos() + tm.lossNanos() + tm.backwardNanos()) / 1e6) / iters);
+            s.add("mean_ms_by_phase", phases);
+            s.addProperty("saved_bytes_per_neuron_step", (double) engine.savedBytesPerSample() / (c.steps() * (double) spikingNeurons(net)));
             System.out.println(Json.GSON.toJson(s));
         }
         return 0;
