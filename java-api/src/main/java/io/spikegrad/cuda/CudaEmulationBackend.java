@@ -1,5 +1,6 @@
 package io.spikegrad.cuda;
 
+import io.spikegrad.Arena;
 import io.spikegrad.LiGradTensors;
 import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
@@ -9,7 +10,9 @@ import io.spikegrad.NativeException;
 import io.spikegrad.Shape;
 import io.spikegrad.Tensor;
 import io.spikegrad.spi.AbstractBackend;
-import java.nio.FloatBuffer;
+import io.spikegrad.spi.Memory;
+import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The CUDA kernels emulated on the CPU, as a backend over host tensors: every call runs the
@@ -18,12 +21,55 @@ import java.nio.FloatBuffer;
  * For tests on machines without a GPU (it keeps the kernels' index arithmetic and masking
  * honest); it is not registered as a backend and is slow on purpose: single-threaded, and
  * its GEMM is a plain Java loop accumulating in double.
+ *
+ * <p>{@link #withDeviceLikeMemory()} makes its arenas behave like the cuda backend's device
+ * memory (no host views, every access through copies) while staying in host memory, so code
+ * written against device tensors (Tensor staging, engines that copy losses through the host)
+ * runs on machines without a GPU too.
  */
 public final class CudaEmulationBackend extends AbstractBackend {
     private final CudaEmulation.LifConfig config;
+    private final Memory memory;
 
+    /** Arenas in plain host memory. */
     public CudaEmulationBackend() {
+        this(Memory.HOST);
+    }
+
+    private CudaEmulationBackend(Memory memory) {
+        this.memory = memory;
         config = new CudaEmulation.LifConfig();
+    }
+
+    /** Arenas whose tensors have no host view, as on the device: Java reaches them only through copies. */
+    public static CudaEmulationBackend withDeviceLikeMemory() {
+        return new CudaEmulationBackend(new OpaqueMemory());
+    }
+
+    @Override
+    public Arena newArena() {
+        checkOpen();
+        return new Arena(this, memory);
+    }
+
+    /** Host memory that hides its host view, like CudaMemory. */
+    private static final class OpaqueMemory implements Memory {
+        @Override public boolean isHost() { return false; }
+
+        @Override
+        public Block allocate(long bytes, String name) {
+            Block b = Memory.HOST.allocate(bytes, name);
+            return new Block() {
+                @Override public long address() { return b.address(); }
+                @Override public long bytes() { return b.bytes(); }
+                @Override public ByteBuffer hostView() { return null; }
+                @Override public void free() { b.free(); }
+            };
+        }
+
+        @Override public void copyFromHost(long dst, long src, long bytes) { Memory.HOST.copy(dst, src, bytes); }
+        @Override public void copyToHost(long dst, long src, long bytes) { Memory.HOST.copy(dst, src, bytes); }
+        @Override public void copy(long dst, long src, long bytes) { Memory.HOST.copy(dst, src, bytes); }
     }
 
     @Override
@@ -61,21 +107,25 @@ public final class CudaEmulationBackend extends AbstractBackend {
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
-        FloatBuffer av = a.buffer(), bv = b.buffer(), cv = c.buffer();
-        float[] out = new float[m * n];
+        // through addresses, not host views: the tensors may be in device-like memory
+        float[] av = read(a, aOffset, (long) m * k), bv = read(b, bOffset, (long) k * n), cv = read(c, cOffset, (long) m * n);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int q = 0; q < k; q++) {
-                    float x = av.get((int) aOffset + (transA ? q * m + i : i * k + q));
-                    float y = bv.get((int) bOffset + (transB ? j * k + q : q * n + j));
-                    s += (double) x * y;
+                    s += (double) av[transA ? q * m + i : i * k + q] * bv[transB ? j * k + q : q * n + j];
                 }
-                float old = cv.get((int) cOffset + i * n + j);
-                out[i * n + j] = (float) (alpha * s + (beta == 0f ? 0.0 : (double) beta * old));
+                cv[i * n + j] = (float) (alpha * s + (beta == 0f ? 0.0 : (double) beta * cv[i * n + j]));
             }
         }
-        for (int e = 0; e < out.length; e++) cv.put((int) cOffset + e, out[e]);
+        new FloatPointer(Memory.at(c.address() + 4 * cOffset)).capacity((long) m * n).put(cv);
+    }
+
+    private static float[] read(Tensor t, long offset, long count) {
+        float[] v = new float[Math.toIntExact(count)];
+        FloatPointer p = new FloatPointer(Memory.at(t.address() + 4 * offset));
+        p.capacity(count).get(v);
+        return v;
     }
 
     @Override
