@@ -131,35 +131,35 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
     float* wp = f.packed.data();
     for (int n0 = 0; n0 < outputs; n0 += kCols) {
         const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+        // a narrow last block (a readout of 20, say) is padded with zero columns, so every
+        // block takes the 64-wide register path; only `width` columns are stored
+        if (width < kCols) std::memset(wp, 0, sizeof(float) * (size_t)inputs * kCols);
         pack_columns(wp, w, outputs, inputs, n0, width);
         for (int64_t q = 0; q < nr; ++q) {
             float* o = out + (size_t)(begin + q) * outputs + n0;
             const int* ix = idx + f.start[q];
             const int count = (int)(f.start[q + 1] - f.start[q]);
             const float* val = f.vstart[q] < 0 ? nullptr : f.val.data() + f.vstart[q];
-            if (width == kCols) {
-                Acc64 acc;
-                if (beta == 0.0f) {
-                    acc.zero();
-                } else {
-                    acc.load(o);
-                    acc.scale(beta);
-                }
-                if (!val)
-                    for (int a = 0; a < count; ++a) acc.add(wp + (size_t)ix[a] * kCols);
-                else
-                    for (int a = 0; a < count; ++a) acc.add_scaled(val[a], wp + (size_t)ix[a] * kCols);
-                acc.store(o);
+            float tail[kCols];
+            float* dst = width == kCols ? o : tail;
+            Acc64 acc;
+            if (beta == 0.0f) {
+                acc.zero();
             } else {
-                float acc[kCols];
-                for (int c = 0; c < width; ++c) acc[c] = beta == 0.0f ? 0.0f : beta * o[c];
-                for (int a = 0; a < count; ++a) {
-                    const float* wr = wp + (size_t)ix[a] * kCols;
-                    const float v = val ? val[a] : 1.0f;
-                    for (int c = 0; c < width; ++c) acc[c] += v * wr[c];
+                if (width < kCols) {
+                    for (int c = 0; c < width; ++c) tail[c] = o[c];
+                    for (int c = width; c < kCols; ++c) tail[c] = 0.0f;
                 }
-                for (int c = 0; c < width; ++c) o[c] = acc[c];
+                acc.load(dst);
+                acc.scale(beta);
             }
+            if (!val)
+                for (int a = 0; a < count; ++a) acc.add(wp + (size_t)ix[a] * kCols);
+            else
+                for (int a = 0; a < count; ++a) acc.add_scaled(val[a], wp + (size_t)ix[a] * kCols);
+            acc.store(dst);
+            if (width < kCols)
+                for (int c = 0; c < width; ++c) o[c] = tail[c];
         }
     }
     return SG_OK;

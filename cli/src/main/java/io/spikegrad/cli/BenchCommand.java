@@ -159,6 +159,9 @@ final class BenchCommand implements Callable<Integer> {
             phases.addProperty("backward", tm.backwardNanos() / 1e6 / tm.runs());
             phases.addProperty("optimizer", (sumMs(ms) - (tm.forwardNanos() + tm.lossNanos() + tm.backwardNanos()) / 1e6) / iters);
             s.add("mean_ms_by_phase", phases);
+            JsonObject perKernel = new JsonObject();
+            tm.kernelNanos().forEach((k, v) -> perKernel.addProperty(k, v / 1e6 / tm.runs()));
+            s.add("mean_ms_by_kernel", perKernel);
             s.addProperty("saved_bytes_per_neuron_step", (double) engine.savedBytesPerSample() / (c.steps() * (double) spikingNeurons(net)));
             System.out.println(Json.GSON.toJson(s));
         }

@@ -223,9 +223,20 @@ public final class BpttEngine implements AutoCloseable {
     /** Wall-clock nanoseconds spent in forward, loss and backward over every run so far. */
     public Timings timings() { return timings; }
 
-    /** Accumulated phase times of {@link #run} (forward includes the parameter upload). */
+    /**
+     * Accumulated phase times of {@link #run} (forward includes the parameter upload), and the
+     * time of every kernel call by name ("hidden.forward", "out.weightGrad", ...).
+     */
     public static final class Timings {
         private long forward, loss, backward, runs;
+        private final java.util.Map<String, Long> kernels = new java.util.LinkedHashMap<>();
+
+        void kernel(String name, long nanos) {
+            kernels.merge(name, nanos, Long::sum);
+        }
+
+        /** Nanoseconds per kernel call name, summed over every run since the last reset. */
+        public java.util.Map<String, Long> kernelNanos() { return java.util.Collections.unmodifiableMap(kernels); }
 
         void add(long f, long l, long b) {
             forward += f;
@@ -239,7 +250,10 @@ public final class BpttEngine implements AutoCloseable {
         public long backwardNanos() { return backward; }
         public long runs() { return runs; }
 
-        public void reset() { forward = loss = backward = runs = 0; }
+        public void reset() {
+            forward = loss = backward = runs = 0;
+            kernels.clear();
+        }
     }
 
     private Workspace workspace(int steps, int batch) {
@@ -506,16 +520,22 @@ public final class BpttEngine implements AutoCloseable {
                 // X = input @ W (+ 1 b^T) for all steps: the spike-sparse product, or one GEMM
                 // (a U8 raster has no GEMM path: it is as wide as it is sparse)
                 sparse[l] = density < SPARSE_BELOW || x.dtype() != DType.F32;
+                long t0 = System.nanoTime();
                 if (sparse[l]) backend.spikeMatmul(rows, in, n, x, 0, lw.w, 0f, lw.x);
                 else backend.gemm(false, false, rows, n, in, 1f, x, 0, lw.w, 0, 0f, lw.x, 0);
                 if (lw.bias != null) backend.gemm(false, false, rows, n, 1, 1f, ones, 0, lw.bias, 0, 1f, lw.x, 0);
+                long t1 = System.nanoTime();
+                timings.kernel(lw.layer.name() + ".inputProduct", t1 - t0);
                 if (lw.lif) {
                     backend.lifForward(lw.cfg, lw.lifTensors());
+                    long t2 = System.nanoTime();
+                    timings.kernel(lw.layer.name() + ".lifForward", t2 - t1);
                     lw.spikeCount = backend.sum(lw.out);
                     // 0/1 spikes: the sum is the nonzero count (smooth mode's sigma is dense)
                     lw.density = settings.smooth() ? 1.0 : lw.spikeCount / lw.out.size();
                 } else {
                     backend.liForward(lw.shape, lw.liTensors());
+                    timings.kernel(lw.layer.name() + ".liForward", System.nanoTime() - t1);
                 }
             }
         }
@@ -528,6 +548,7 @@ public final class BpttEngine implements AutoCloseable {
                 LayerWs lw = layers.get(l);
                 int n = lw.layer.size(), in = lw.layer.inputs();
                 Tensor gOut = gradOutFor(n);
+                long t0 = System.nanoTime();
                 if (lw.lif) {
                     backend.lifBackward(lw.cfg, lw.lifTensors(), new LifGradTensors(gOut, lw.regGradU, lw.gradX,
                             lw.gradI0, lw.gradV0, lw.gAlpha, lw.gBeta, lw.gTheta));
@@ -535,6 +556,8 @@ public final class BpttEngine implements AutoCloseable {
                     backend.liBackward(lw.shape, lw.liTensors(), new LiGradTensors(gOut, lw.gradX,
                             lw.gradI0, lw.gradV0, lw.gAlpha, lw.gBeta));
                 }
+                long t1 = System.nanoTime();
+                timings.kernel(lw.layer.name() + (lw.lif ? ".lifBackward" : ".liBackward"), t1 - t0);
                 // dW = input^T gradX; dBias = 1^T gradX
                 Tensor x = inputOf(l, input);
                 double density = l == 0 ? inputDensity : layers.get(l - 1).density;
@@ -552,6 +575,8 @@ public final class BpttEngine implements AutoCloseable {
                         lw.dWRec.fill(0f);
                     }
                 }
+                long t2 = System.nanoTime();
+                timings.kernel(lw.layer.name() + ".weightGrad", t2 - t1);
                 // gradient into the layer below: dL/dS_{l-1} = gradX W^T
                 // (starting from the lower layer's regulariser gradient when it has one)
                 if (l > 0) {
@@ -559,6 +584,7 @@ public final class BpttEngine implements AutoCloseable {
                     Tensor gBelow = gradOutFor(below.layer.size());
                     if (below.regGradS != null) gBelow.copyFrom(below.regGradS);
                     backend.gemm(false, true, rows, in, n, 1f, lw.gradX, 0, lw.w, 0, below.regGradS != null ? 1f : 0f, gBelow, 0);
+                    timings.kernel(lw.layer.name() + ".gradInput", System.nanoTime() - t2);
                 }
                 lw.download();
             }

@@ -22,7 +22,7 @@ public final class CpuBackend extends AbstractBackend {
     CpuBackend(int threads) {
         this.threads = threads;
         check("sg_set_num_threads", CpuKernels.sg_set_num_threads(threads));
-        Blas.setThreads(threads);
+        Blas.init();
     }
 
     @Override
