@@ -325,3 +325,67 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     sg::reduce_batch(pt, cfg->batch, cfg->neurons, grad_theta);
     return SG_OK;
 }
+
+namespace {
+
+/* Neurons [n0, n0+len) of sample b: U[t] recomputed as in backward_group, then the mask. */
+template <int RESET, int SURR, int SMOOTH>
+SG_CPU_CLONES long long mask_group(const sg_lif_config& c0, const float* __restrict beta, const float* __restrict theta,
+                                   const float* __restrict v0, const float* __restrict i_save, uint8_t* __restrict mask,
+                                   int b, int n0, int len) {
+    const sg_lif_config c = sg::specialise<RESET, -1, SURR, SMOOTH>(c0);
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    const size_t bn = (size_t)B * N, s0 = (size_t)b * N + n0;
+    float v[kGroup];
+    long long count = 0;
+    for (int k = 0; k < len; ++k) v[k] = v0[s0 + k];
+    for (int t = 0; t < T; ++t) {
+        const float* __restrict i = i_save + (size_t)t * bn + s0;
+        uint8_t* __restrict m = mask + (size_t)t * bn + s0;
+        int set = 0;
+#pragma GCC ivdep
+        for (int k = 0; k < len; ++k) {
+            const float th = theta[n0 + k];
+            const float u = sg_charge_membrane(beta[n0 + k], v[k], i[k]);
+            v[k] = sg_lif_reset(c, u, sg_lif_fire(c, u, th), th);
+            const uint8_t on = sg_grad_s_to_u(c, u, th) != 0.0f;
+            m[k] = on;
+            set += on;
+        }
+        count += set;
+    }
+    return count;
+}
+
+}  // namespace
+
+SG_API int sg_lif_surrogate_mask(const sg_lif_config* cfg, const float* beta, const float* theta,
+                                 const float* v0, const float* i_save, uint8_t* mask, long long* count) {
+    int st = sg::check_config(cfg);
+    if (st != SG_OK) return st;
+    if (sg::any_null(beta, theta, v0, i_save, mask)) return SG_ERR_NULL_POINTER;
+    const sg_lif_config c = *cfg;
+    const int B = c.batch, N = c.neurons;
+    const int64_t ngroup = (N + kGroup - 1) / kGroup, items = (int64_t)B * ngroup;
+    std::vector<long long> counts(items, 0);
+    sg::parallel_for(items, [&, c](int, int64_t begin, int64_t end) {
+        for (int64_t item = begin; item < end; ++item) {
+            const int b = (int)(item / ngroup);
+            const int n0 = (int)(item % ngroup) * kGroup;
+            const int len = N - n0 < kGroup ? N - n0 : kGroup;
+            sg::dispatch_reset(c.reset, [&]<int R>() {
+                if (c.smooth) {
+                    counts[item] = mask_group<R, -1, 1>(c, beta, theta, v0, i_save, mask, b, n0, len);
+                    return;
+                }
+                sg::dispatch_surrogate(c.surrogate, [&]<int K>() {
+                    counts[item] = mask_group<R, K, 0>(c, beta, theta, v0, i_save, mask, b, n0, len);
+                });
+            });
+        }
+    });
+    long long total = 0;
+    for (long long n : counts) total += n;
+    if (count) *count = total;
+    return SG_OK;
+}

@@ -12,6 +12,7 @@
 
 #include "lif_math.h"
 #include "spike_matmul.h"
+#include "masked_matmul.h"
 
 /* Forward over all T steps.
  *   x       [T][B][N] input current X[t] = W x[t] (+ b), precomputed by one GEMM
@@ -48,6 +49,16 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
                            const float* grad_s, const float* grad_u,
                            float* grad_x, float* grad_i0, float* grad_v0,
                            float* grad_alpha, float* grad_beta, float* grad_theta);
+
+/* Where the backward will use dL/dS: mask[t][b][n] = 1 when g*sigma'(U[t] - theta) is
+ * nonzero (sg_grad_s_to_u: zero outside a compact surrogate's support or below
+ * cfg->grad_cutoff), 0 elsewhere. U is recomputed from i_save with the forward's own
+ * arithmetic, as the backward does.
+ *   beta, theta [N]; v0 [B][N]; i_save [T][B][N] from the forward; mask out [T][B][N] uint8.
+ * Returns the number of set entries in *count (may be NULL). */
+SG_API int sg_lif_surrogate_mask(const sg_lif_config* cfg, const float* beta, const float* theta,
+                                 const float* v0, const float* i_save, uint8_t* mask,
+                                 long long* count);
 
 /* Leaky-integrator readout forward (no spikes).
  *   x [T][B][N], alpha, beta [N], i0, u0 [B][N]

@@ -68,6 +68,20 @@ public interface Backend extends AutoCloseable {
     /** LIF surrogate backward over all steps (lif.h, {@code sg_lif_backward}). */
     void lifBackward(LifKernelConfig config, LifTensors forward, LifGradTensors grads);
 
+    /**
+     * Where {@link #lifBackward} will use dL/dS (lif.h, {@code sg_lif_surrogate_mask}):
+     * mask [T][B][N] (U8) is 1 where g*sigma'(U - theta) is nonzero, recomputed from the
+     * forward's saved I. Returns the number of ones.
+     */
+    long lifSurrogateMask(LifKernelConfig config, LifTensors forward, Tensor mask);
+
+    /**
+     * out[r][j] = mask[r][j] ? sum_c a[r][c] b[j][c] : 0 (masked_matmul.h): the product
+     * {@code gemm(false, true, ...)} computes, only where a mask asks for it.
+     * a [rows][inner], b [cols][inner], mask [rows][cols] U8, out [rows][cols] overwritten.
+     */
+    void maskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out);
+
     /** Leaky-integrator readout forward (lif.h, {@code sg_li_forward}). */
     void liForward(Shape shape, LiTensors tensors);
 

@@ -54,6 +54,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "untimed iterations first (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--surrogate", defaultValue = "fast_sigmoid:10", description = "surrogate KIND:SCALE (default: ${DEFAULT-VALUE})")
+    String surrogate;
+
+    @Option(names = "--grad-cutoff", defaultValue = "0", description = "opt-in sparse backward: surrogate derivatives below this "
+            + "count as 0 (an approximation; default ${DEFAULT-VALUE} = exact)")
+    double gradCutoff;
+
     /** One reference configuration. */
     record Config(String name, int inputs, double p, int[] hidden, boolean recurrent, int classes, int steps, int batch,
                   double[] initMean, double[] initStd) {}
@@ -111,15 +118,21 @@ final class BenchCommand implements Callable<Integer> {
         double[] spikes = new double[c.hidden().length];
         try (Backend be = backend == null ? Backends.best(threads) : Backends.create(backend, threads);
              Arena data = be.newArena();
-             BpttEngine engine = new BpttEngine(net, be, BpttSettings.of(1e-3, Surrogate.fastSigmoid(10)))) {
+             BpttEngine engine = new BpttEngine(net, be, new BpttSettings(1e-3, Args.surrogate(surrogate), false, false, gradCutoff))) {
             // the batches live in the backend as spike rasters (U8), uploaded once, as a data
             // pipeline that keeps its batches on the device would
             Tensor[] batches = new Tensor[inputs.length];
             for (int k = 0; k < inputs.length; k++) {
                 batches[k] = data.allocate(DType.U8, "batch" + k, c.steps(), c.batch(), c.inputs()).copyFrom(inputs[k]);
             }
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = 0;
             for (int it = 0; it < warmup + iters; it++) {
-                if (it == warmup) engine.timings().reset();
+                if (it == warmup) {
+                    engine.timings().reset();
+                    cpu0 = os.getProcessCpuTime();
+                }
                 long t0 = System.nanoTime();
                 BpttEngine.Result r = engine.run(batches[it % batches.length], c.steps(), c.batch(), new SumMembraneCrossEntropy(), labels, true);
                 adam.step(params, 1e-3);
@@ -129,6 +142,7 @@ final class BenchCommand implements Callable<Integer> {
                     for (int l = 0; l < spikes.length; l++) spikes[l] += r.spikeCounts()[l];
                 }
             }
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / iters;
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = iters % 2 == 1 ? sorted[iters / 2] : 0.5 * (sorted[iters / 2 - 1] + sorted[iters / 2]);
@@ -141,6 +155,9 @@ final class BenchCommand implements Callable<Integer> {
             s.addProperty("min_ms", sorted[0]);
             s.addProperty("max_ms", sorted[iters - 1]);
             s.addProperty("samples_per_second", c.batch() / (median / 1e3));
+            // CPU time of the whole process per iteration, all threads: on a busy machine,
+            // cpu_ms / threads is closer to what an idle one would take than the wall clock
+            s.addProperty("cpu_ms_per_iter", cpuMs);
             s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
             s.addProperty("engine_tensor_mb", engine.bytes() / 1048576.0);
             JsonArray rates = new JsonArray();
@@ -148,8 +165,11 @@ final class BenchCommand implements Callable<Integer> {
             s.add("hidden_spike_rates", rates);
             JsonArray kernels = new JsonArray();
             boolean[] sparse = engine.lastSparse(), sparseGrad = engine.lastSparseGrad();
+            boolean[] masked = engine.lastMasked();
             for (int l = 0; l < sparse.length; l++) {
-                kernels.add(net.layers().get(l).name() + ":" + (sparse[l] ? "sparse" : "dense") + "/" + (sparseGrad[l] ? "sparse" : "dense"));
+                kernels.add(net.layers().get(l).name() + ": input " + (sparse[l] ? "sparse" : "dense") + ", weight grad "
+                        + (sparseGrad[l] ? "sparse" : "dense") + (l < masked.length - 1 && net.layers().get(l).kind() == io.spikegrad.net.Layer.Kind.LIF
+                        ? ", dL/dS " + (masked[l] ? "masked" : "dense") : ""));
             }
             s.add("kernels", kernels);
             BpttEngine.Timings tm = engine.timings();

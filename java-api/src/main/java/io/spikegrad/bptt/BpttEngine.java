@@ -10,6 +10,7 @@ import io.spikegrad.LifKernelConfig;
 import io.spikegrad.LifParams;
 import io.spikegrad.LifTensors;
 import io.spikegrad.Shape;
+import io.spikegrad.Surrogate;
 import io.spikegrad.Tensor;
 import io.spikegrad.loss.Loss;
 import io.spikegrad.loss.Regularizer;
@@ -52,6 +53,12 @@ public final class BpttEngine implements AutoCloseable {
      */
     public static final double SPARSE_BELOW = 0.25;
     public static final double SPARSE_GRAD_BELOW = 0.25;
+    /**
+     * The gradient into a LIF layer's spikes is computed only where its surrogate derivative is
+     * nonzero (the masked product) when fewer than this fraction of its neuron-steps need it:
+     * with a compact surrogate (triangle, boxcar: exact) or the opt-in cut-off (approximate).
+     */
+    public static final double MASKED_BELOW = 0.3;
     /** Per layer: whether the last run used the sparse product for its input (forward, weight gradient). */
     private boolean[] lastSparse = new boolean[0], lastSparseGrad = new boolean[0];
     /** Regularisers per layer index (LIF layers only). */
@@ -271,6 +278,17 @@ public final class BpttEngine implements AutoCloseable {
         return ws;
     }
 
+    /** Whether surrogate derivatives can be exactly 0 somewhere, so the masked product may pay. */
+    private boolean sparseBackward() {
+        Surrogate.Kind k = settings.surrogate().kind();
+        return settings.gradCutoff() > 0 || k == Surrogate.Kind.TRIANGLE || k == Surrogate.Kind.BOXCAR;
+    }
+
+    /** For each LIF layer, whether the last backward pass computed its dL/dS with the masked product. */
+    public boolean[] lastMasked() {
+        return ws == null ? new boolean[0] : ws.masked.clone();
+    }
+
     private static double minOf(Parameter p) {
         double m = Double.POSITIVE_INFINITY;
         for (float v : p.value()) m = Math.min(m, v);
@@ -296,6 +314,8 @@ public final class BpttEngine implements AutoCloseable {
         /** Regularisers of this layer, their dR/dS and (when one needs it) U and dR/dU; empty/null otherwise. */
         final List<Regularizer> regs;
         final Tensor u, regGradS, regGradU;
+        /** Where this layer's backward uses dL/dS (sparse backward only; null otherwise). */
+        final Tensor mask;
         double spikeCount, density;
 
         LayerWs(Arena a, Layer l, int steps, int batch, List<Regularizer> regs, boolean floatSpikes) {
@@ -333,6 +353,7 @@ public final class BpttEngine implements AutoCloseable {
             u = membrane ? a.allocate(p + "u", steps, batch, n) : null;
             regGradU = membrane ? a.allocate(p + "regGradU", steps, batch, n) : null;
             regGradS = regs.isEmpty() ? null : a.allocate(p + "regGradSpikes", steps, batch, n);
+            mask = lif && sparseBackward() ? a.allocate(DType.U8, p + "surrogateMask", steps, batch, n) : null;
         }
 
         /** Evaluates this layer's regularisers into regGradS / regGradU; returns their sum. */
@@ -351,6 +372,8 @@ public final class BpttEngine implements AutoCloseable {
         }
 
         Tensor out() { return out; }
+
+        long maskSize() { return mask == null ? 0 : mask.size(); }
 
         void upload() {
             checkFinite(layer.weight(), layer.weight().value(), "the value");
@@ -457,6 +480,7 @@ public final class BpttEngine implements AutoCloseable {
         final List<LayerWs> layers = new ArrayList<>();
         final boolean[] sparse = new boolean[net.layers().size()];
         final boolean[] sparseGrad = new boolean[net.layers().size()];
+        final boolean[] masked = new boolean[net.layers().size()];
 
         Workspace(int steps, int batch) {
             this.steps = steps;
@@ -582,8 +606,16 @@ public final class BpttEngine implements AutoCloseable {
                 if (l > 0) {
                     LayerWs below = layers.get(l - 1);
                     Tensor gBelow = gradOutFor(below.layer.size());
-                    if (below.regGradS != null) gBelow.copyFrom(below.regGradS);
-                    backend.gemm(false, true, rows, in, n, 1f, lw.gradX, 0, lw.w, 0, below.regGradS != null ? 1f : 0f, gBelow, 0);
+                    long needed = below.mask != null && below.regGradS == null
+                            ? backend.lifSurrogateMask(below.cfg, below.lifTensors(), below.mask) : Long.MAX_VALUE;
+                    masked[l - 1] = needed < MASKED_BELOW * below.maskSize();
+                    if (masked[l - 1]) {
+                        // only where the layer below will multiply it by a nonzero surrogate derivative
+                        backend.maskedMatmul(rows, n, in, lw.gradX, lw.w, below.mask, gBelow);
+                    } else {
+                        if (below.regGradS != null) gBelow.copyFrom(below.regGradS);
+                        backend.gemm(false, true, rows, in, n, 1f, lw.gradX, 0, lw.w, 0, below.regGradS != null ? 1f : 0f, gBelow, 0);
+                    }
                     timings.kernel(lw.layer.name() + ".gradInput", System.nanoTime() - t2);
                 }
                 lw.download();

@@ -89,6 +89,15 @@ final class CpuKernels {
                                                   @Cast("const float*") long g, float beta, @Cast("float*") long dw);
 
     @NoException
+    static native int sg_lif_surrogate_mask(@Const LifConfig cfg, @Cast("const float*") long beta, @Cast("const float*") long theta,
+                                            @Cast("const float*") long v0, @Cast("const float*") long iSave,
+                                            @Cast("uint8_t*") long mask, @Cast("long long*") long[] count);
+
+    @NoException
+    static native int sg_masked_matmul(int rows, int inner, int cols, @Cast("const float*") long a, @Cast("const float*") long b,
+                                       @Cast("const uint8_t*") long mask, @Cast("float*") long out);
+
+    @NoException
     static native long sg_count_nonzero(@Cast("const void*") long p, int dtype, long n);
 
     @NoException

@@ -168,6 +168,59 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final long lifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        checkOpen();
+        long step = c.stepTensorSize(), state = c.stateSize(), n = c.neurons();
+        String s3 = "[T][B][N] = [" + c.steps() + "][" + c.batch() + "][" + c.neurons() + "]";
+        neuronParams(t.alpha(), t.beta(), t.theta(), n, "[N] = [" + n + "]");
+        output("v0", t.v0(), state, "[B][N]");
+        output("iSave", t.iSave(), step, s3);
+        owned("mask", mask, s3);
+        if (mask.dtype() != DType.U8 || mask.size() != step) {
+            throw new IllegalArgumentException("mask must be a U8 tensor of shape " + s3 + ", got " + mask + " (" + mask.dtype() + ")");
+        }
+        return doLifSurrogateMask(c, t, mask);
+    }
+
+    @Override
+    public final void maskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        checkOpen();
+        if (rows < 1 || inner < 1 || cols < 1) {
+            throw new IllegalArgumentException("maskedMatmul: rows, inner, cols must be >= 1, got " + rows + ", " + inner + ", " + cols);
+        }
+        span("maskedMatmul a", a, 0, (long) rows * inner);
+        span("maskedMatmul b", b, 0, (long) cols * inner);
+        span("maskedMatmul mask", mask, 0, (long) rows * cols);
+        span("maskedMatmul out", out, 0, (long) rows * cols);
+        f32("maskedMatmul a", a);
+        f32("maskedMatmul b", b);
+        f32("maskedMatmul out", out);
+        if (mask.dtype() != DType.U8) throw new IllegalArgumentException("maskedMatmul mask (" + mask + ") must be U8, got " + mask.dtype());
+        doMaskedMatmul(rows, inner, cols, a, b, mask, out);
+    }
+
+    /** Backends that support the sparse backward override this. */
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        throw new UnsupportedOperationException("backend " + name() + " has no surrogate-mask kernel; the sparse backward"
+                + " (a compact surrogate or gradCutoff > 0 with masked products) needs one");
+    }
+
+    /** Default: on host copies, sums in index order (double accumulation); native backends override. */
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        float[] av = a.toArray(), bv = b.toArray(), mv = mask.toArray();
+        float[] o = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) {
+                if (mv[r * cols + j] == 0f) continue;
+                double s = 0;
+                for (int c = 0; c < inner; c++) s += (double) av[r * inner + c] * bv[j * inner + c];
+                o[r * cols + j] = (float) s;
+            }
+        if (out.size() == o.length) out.copyFrom(o);
+        else for (int k = 0; k < o.length; k++) out.set(k, o[k]);
+    }
+
+    @Override
     public final void liForward(Shape sh, LiTensors t) {
         checkOpen();
         long step = (long) sh.steps() * sh.batch() * sh.neurons(), state = (long) sh.batch() * sh.neurons();

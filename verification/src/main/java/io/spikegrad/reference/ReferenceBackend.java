@@ -122,6 +122,40 @@ public final class ReferenceBackend extends AbstractBackend {
     }
 
     @Override
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        LifTrace tr = forwardTrace(c, t);
+        double[] theta = get(t.theta());
+        int n = c.neurons();
+        io.spikegrad.Surrogate sur = c.surrogate();
+        double gain = precision.r(sur.gain()), scale = precision.r(sur.scale()), cutoff = precision.r(c.gradCutoff());
+        double[] m = new double[tr.u().length];
+        long count = 0;
+        for (int k = 0; k < m.length; k++) {
+            double d = precision.r(gain * SurrogateRef.sigmaPrime(sur.kind(), precision.r(tr.u()[k] - theta[k % n]), scale, precision));
+            if (d >= cutoff && d != 0) {
+                m[k] = 1;
+                count++;
+            }
+        }
+        put(mask, m);
+        return count;
+    }
+
+    @Override
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        double[] av = get(a), bv = get(b), mv = get(mask);
+        double[] o = new double[rows * cols];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) {
+                if (mv[r * cols + j] == 0) continue;
+                double s = 0;
+                for (int c = 0; c < inner; c++) s = precision.r(s + precision.r(av[r * inner + c] * bv[j * inner + c]));
+                o[r * cols + j] = s;
+            }
+        put(out, o);
+    }
+
+    @Override
     protected void doLiForward(Shape sh, LiTensors t) {
         LiTrace tr = LiReference.forward(sh, precision, get(t.x()), get(t.alpha()), get(t.beta()), get(t.i0()), get(t.u0()));
         put(t.u(), tr.u());

@@ -164,6 +164,23 @@ class LifParityTest {
                     a.allocate("gradX", tbn), a.allocate("gradI0", bn), a.allocate("gradV0", bn),
                     a.allocate("gradAlpha", n), a.allocate("gradBeta", n), a.allocate("gradTheta", n));
             b.lifBackward(c, t, g);
+            if (c.gradCutoff() > 0 || c.surrogate().kind() == Surrogate.Kind.TRIANGLE || c.surrogate().kind() == Surrogate.Kind.BOXCAR) {
+                // the sparse backward's mask: where the surrogate derivative survives, exactly
+                Tensor mask = a.allocate(DType.U8, "mask", tbn);
+                long count = b.lifSurrogateMask(c, t, mask);
+                try (Backend ref = Backends.create("reference", 1); Arena ra = ref.newArena()) {
+                    LifTensors rt = new LifTensors(of(ra, "x", pc.x, tbn), pc.wRec == null ? null : of(ra, "wRec", pc.wRec, new int[] {N, N}),
+                            of(ra, "alpha", pc.alpha, n), of(ra, "beta", pc.beta, n), of(ra, "theta", pc.theta, n),
+                            of(ra, "i0", pc.i0, bn), of(ra, "v0", pc.v0, bn), ra.allocate("spikes", tbn), ra.allocate("iSave", tbn), null, null);
+                    Tensor rmask = ra.allocate(DType.U8, "mask", tbn);
+                    long rcount = ref.lifSurrogateMask(c, rt, rmask);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(rmask.toArray(), mask.toArray(), "surrogate mask differs from the reference");
+                    org.junit.jupiter.api.Assertions.assertEquals(rcount, count, "mask count");
+                    if (c.stepTensorSize() >= 1000) {  // large enough to hold both values: the test is not vacuous
+                        org.junit.jupiter.api.Assertions.assertTrue(count > 0 && count < c.stepTensorSize(), "a mask with both values: " + count);
+                    }
+                }
+            }
             if (!c.smooth()) {
                 // the byte raster carries the same spikes, bit for bit, through recurrence too
                 Tensor s8 = a.allocate(DType.U8, "spikes8", tbn);
