@@ -52,3 +52,10 @@ SG_API int sg_eventprop_batch_cuda(sg_cuda_context*, int, const int*, const doub
                                    const double*, int, const double*, const int*, const int*, const int*, double,
                                    double, double, double, double, int, double*, int*, double*, int*, int*, double*,
                                    double*, long long*) { SG_NO_CUDA; }
+SG_API int sg_lif_surrogate_mask_cuda(sg_cuda_context*, const sg_lif_config*, const float*, const float*,
+                                      const float*, const float*, unsigned char*, long long* count) {
+    if (count) *count = 0;
+    SG_NO_CUDA;
+}
+SG_API int sg_masked_matmul_cuda(sg_cuda_context*, int, int, int, const float*, const float*,
+                                 const unsigned char*, float*) { SG_NO_CUDA; }

@@ -89,6 +89,16 @@ SG_API int sg_emu_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     });
 }
 
+SG_API int sg_emu_lif_surrogate_mask(const sg_lif_config* cfg, const float* beta, const float* theta,
+                                     const float* v0, const float* i_save, unsigned char* mask, long long* count) {
+    return run([&](EmuExec& ex) { return sg_run_lif_surrogate_mask(ex, cfg, beta, theta, v0, i_save, mask, count); });
+}
+
+SG_API int sg_emu_masked_matmul(int rows, int inner, int cols, const float* a, const float* b,
+                                const unsigned char* mask, float* out) {
+    return run([&](EmuExec& ex) { return sg_run_masked_matmul(ex, rows, inner, cols, a, b, mask, out); });
+}
+
 SG_API int sg_emu_li_forward(int steps, int batch, int neurons, const float* x,
                              const float* alpha, const float* beta,
                              const float* i0, const float* u0, float* u_out, float* i_save) {

@@ -17,7 +17,11 @@
  * transposed copy of W_rec and skipping zero gradients (no per-step cuBLAS call, no host
  * round trip): transpose kernel, checkpoint kernel, stepped adjoint kernel, epilogue kernel.
  * Then dL/dalpha, dL/dbeta, dL/dtheta: per-sample partials summed over the batch in sample
- * order by one thread per neuron (deterministic, no float atomics). */
+ * order by one thread per neuron (deterministic, no float atomics).
+ *
+ * Also here: sg_lif_surrogate_mask_cuda, where the backward will use dL/dS (mask = g*sigma'(U -
+ * theta) != 0 with U recomputed the same way); one thread per (sample, neuron), then the
+ * reduction kernels count the set entries. */
 #include "device_exec.cuh"
 
 SG_API int sg_lif_backward_cuda(sg_cuda_context* ctx, const sg_lif_config* cfg, const float* w_rec,
@@ -30,4 +34,12 @@ SG_API int sg_lif_backward_cuda(sg_cuda_context* ctx, const sg_lif_config* cfg, 
     DeviceExec ex{ctx};
     return sg_run_lif_backward(ex, cfg, w_rec, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
                                grad_x, grad_i0, grad_v0, grad_alpha, grad_beta, grad_theta);
+}
+
+SG_API int sg_lif_surrogate_mask_cuda(sg_cuda_context* ctx, const sg_lif_config* cfg, const float* beta,
+                                      const float* theta, const float* v0, const float* i_save,
+                                      unsigned char* mask, long long* count) {
+    SG_CTX_OR_FAIL(ctx);
+    DeviceExec ex{ctx};
+    return sg_run_lif_surrogate_mask(ex, cfg, beta, theta, v0, i_save, mask, count);
 }

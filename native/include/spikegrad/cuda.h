@@ -86,6 +86,15 @@ SG_API int sg_spike_matmul_cuda(sg_cuda_context* ctx, int rows, int inputs, int 
 SG_API int sg_spike_matmul_weight_grad_cuda(sg_cuda_context* ctx, int rows, int inputs, int outputs, const void* x,
                                             int x_dtype, const float* g, float beta, float* dw);
 
+/* lif.h's sg_lif_surrogate_mask (mask [T][B][N] uint8 on the device; *count, which may be
+ * NULL, is a host pointer: the call synchronises) and masked_matmul.h's sg_masked_matmul. */
+SG_API int sg_lif_surrogate_mask_cuda(sg_cuda_context* ctx, const sg_lif_config* cfg, const float* beta,
+                                      const float* theta, const float* v0, const float* i_save,
+                                      unsigned char* mask, long long* count);
+
+SG_API int sg_masked_matmul_cuda(sg_cuda_context* ctx, int rows, int inner, int cols, const float* a,
+                                 const float* b, const unsigned char* mask, float* out);
+
 /* Exact EventProp on the GPU (cuda/eventprop_kernels.h: event-driven, not time-stepped; one
  * block per sample, the neurons of a layer in parallel). Arguments, scope and status codes:
  * sg_eventprop_batch of eventprop.h in its v1 form (feed-forward LIF stacks, first-spike

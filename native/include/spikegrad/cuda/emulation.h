@@ -24,6 +24,12 @@ SG_API int sg_emu_lif_backward(const sg_lif_config* cfg, const float* w_rec,
                                float* grad_x, float* grad_i0, float* grad_v0,
                                float* grad_alpha, float* grad_beta, float* grad_theta);
 
+SG_API int sg_emu_lif_surrogate_mask(const sg_lif_config* cfg, const float* beta, const float* theta,
+                                     const float* v0, const float* i_save, unsigned char* mask, long long* count);
+
+SG_API int sg_emu_masked_matmul(int rows, int inner, int cols, const float* a, const float* b,
+                                const unsigned char* mask, float* out);
+
 SG_API int sg_emu_li_forward(int steps, int batch, int neurons, const float* x,
                              const float* alpha, const float* beta,
                              const float* i0, const float* u0, float* u_out, float* i_save);

@@ -63,6 +63,14 @@ struct sg_k_batch_sum {
     float* out;
     SG_HDM void operator()(sg_thread th) const { sg_batch_sum_thread(part, batch, neurons, out, th); }
 };
+struct sg_k_lif_mask {
+    sg_lif_mask_params p;
+    SG_HDM void operator()(sg_thread th) const { sg_lif_surrogate_mask_thread(p, th); }
+};
+struct sg_k_masked_matmul {
+    sg_masked_params p;
+    SG_HDM void operator()(sg_thread th) const { sg_masked_matmul_thread(p, th); }
+};
 struct sg_k_li_forward {
     sg_li_params p;
     SG_HDM void operator()(sg_thread th) const { sg_li_forward_thread(p, th); }
@@ -304,23 +312,16 @@ int sg_run_spike_matmul_weight_grad(E& ex, int rows, int inputs, int outputs, co
 
 /* ---- reductions: per-thread partials, per-block sums in order, the block sums in order ---- */
 
-template <class E>
-int sg_run_reduce(E& ex, const void* data, int dtype, int64_t n, int kind, double* result) {
-    if (!result) return SG_ERR_NULL_POINTER;
-    *result = 0.0;
-    if (!data || n <= 0) return SG_OK;
-    if (dtype != SG_F32 && dtype != SG_U8) return SG_ERR_BAD_ENUM;
+/* The reduction sequence on data of a known type; partials in scratch slot `slot`. */
+template <typename X_T, class E>
+int sg_run_reduce_typed(E& ex, const void* data, int64_t n, int kind, double* result, int slot) {
     const sg_grid g = sg_grid_reduce(n);
     const size_t count = (size_t)g.blocks * g.threads;
     void* mem = nullptr;
-    SG_TRY(ex.scratch(sizeof(double) * (count + g.blocks), &mem));
+    SG_TRY(ex.scratch(sizeof(double) * (count + g.blocks), &mem, slot));
     double* partial = (double*)mem;
     double* block_sums = partial + count;
-    if (dtype == SG_U8) {
-        SG_TRY(ex.plain("reduce", g, sg_k_reduce<uint8_t>{data, n, kind, partial}));
-    } else {
-        SG_TRY(ex.plain("reduce", g, sg_k_reduce<float>{data, n, kind, partial}));
-    }
+    SG_TRY(ex.plain("reduce", g, sg_k_reduce<X_T>{data, n, kind, partial}));
     const sg_grid one = {1, 64};  // at most 64 blocks to sum: one block of 64 threads
     SG_TRY(ex.plain("reduce_blocks", one, sg_k_reduce_blocks{partial, g.blocks, g.threads, block_sums}));
     double host[64];
@@ -329,6 +330,45 @@ int sg_run_reduce(E& ex, const void* data, int dtype, int64_t n, int kind, doubl
     for (int k = 0; k < g.blocks; ++k) s += host[k];
     *result = s;
     return SG_OK;
+}
+
+template <class E>
+int sg_run_reduce(E& ex, const void* data, int dtype, int64_t n, int kind, double* result) {
+    if (!result) return SG_ERR_NULL_POINTER;
+    *result = 0.0;
+    if (!data || n <= 0) return SG_OK;
+    if (dtype == SG_U8) return sg_run_reduce_typed<uint8_t>(ex, data, n, kind, result, 0);
+    if (dtype == SG_F32) return sg_run_reduce_typed<float>(ex, data, n, kind, result, 0);
+    return SG_ERR_BAD_ENUM;
+}
+
+/* ---- the sparse backward's mask and masked product ---- */
+
+template <class E>
+int sg_run_lif_surrogate_mask(E& ex, const sg_lif_config* cfg, const float* beta, const float* theta,
+                              const float* v0, const float* i_save, uint8_t* mask, long long* count) {
+    SG_TRY(sg_cuda_check_config(cfg));
+    if (!beta || !theta || !v0 || !i_save || !mask) return SG_ERR_NULL_POINTER;
+    const int64_t BN = (int64_t)cfg->batch * cfg->neurons;
+    void* mem = nullptr;
+    SG_TRY(ex.scratch(sizeof(double) * BN, &mem, 1));
+    sg_lif_mask_params p = {*cfg, beta, theta, v0, i_save, mask, (double*)mem};
+    SG_TRY(ex.plain("lif_surrogate_mask", sg_grid_for(BN), sg_k_lif_mask{p}));
+    double total = 0.0;
+    SG_TRY(sg_run_reduce_typed<double>(ex, p.count, BN, SG_REDUCE_SUM, &total, 0));
+    if (count) *count = (long long)total;
+    return SG_OK;
+}
+
+template <class E>
+int sg_run_masked_matmul(E& ex, int rows, int inner, int cols, const float* a, const float* b,
+                         const uint8_t* mask, float* out) {
+    if (rows < 1 || inner < 1 || cols < 1) return SG_ERR_BAD_SHAPE;
+    if (!a || !b || !mask || !out) return SG_ERR_NULL_POINTER;
+    const sg_grid g = sg_grid_for((int64_t)rows * cols);
+    if (g.blocks == 0) return SG_ERR_BAD_SHAPE;
+    sg_masked_params p = {rows, inner, cols, a, b, mask, out};
+    return ex.plain("masked_matmul", g, sg_k_masked_matmul{p});
 }
 
 #endif

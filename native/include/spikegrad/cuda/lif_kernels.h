@@ -280,6 +280,35 @@ SG_HD void sg_batch_sum_thread(const float* part, int batch, int neurons, float*
     out[n] = acc;
 }
 
+/* ---- where the backward will use dL/dS (sg_lif_surrogate_mask of lif.h) ---- */
+
+typedef struct sg_lif_mask_params {
+    sg_lif_config c;
+    const float *beta, *theta, *v0, *i_save;
+    uint8_t* mask;     /* [T][B][N] */
+    double* count;     /* [B][N] per-neuron counts, summed by the reduction kernels */
+} sg_lif_mask_params;
+
+/* Thread idx = b*N + n: U[t] recomputed from I[t] as the backward does, mask = (g*sigma' != 0). */
+SG_HD void sg_lif_surrogate_mask_thread(const sg_lif_mask_params& p, sg_thread th) {
+    const sg_lif_config c = p.c;
+    const int64_t BN = (int64_t)c.batch * c.neurons, idx = sg_global_index(th);
+    if (idx >= BN) return;
+    const int n = (int)(idx % c.neurons);
+    const float be = p.beta[n], thr = p.theta[n];
+    float v = p.v0[idx];
+    int set = 0;
+    for (int t = 0; t < c.steps; ++t) {
+        const int64_t row = (int64_t)t * BN + idx;
+        const float u = sg_charge_membrane(be, v, p.i_save[row]);
+        v = sg_lif_v_after(c, u, thr);
+        const uint8_t on = sg_grad_s_to_u(c, u, thr) != 0.0f;
+        p.mask[row] = on;
+        set += on;
+    }
+    p.count[idx] = (double)set;
+}
+
 /* ---- leaky-integrator readout ---- */
 
 typedef struct sg_li_params {

@@ -90,6 +90,32 @@ SG_HD void sg_spmm_weight_grad_thread(const sg_spmm_params& p, sg_thread th) {
     p.out[idx] = acc;
 }
 
+/* ---- masked product (masked_matmul.h): out[r][j] = mask[r][j] ? sum_c a[r][c] b[j][c] : 0 ---- */
+
+typedef struct sg_masked_params {
+    int rows, inner, cols;
+    const float *a, *b;   /* a [R][K], b [N][K] */
+    const uint8_t* mask;  /* [R][N] */
+    float* out;           /* [R][N] */
+} sg_masked_params;
+
+/* Thread idx = r*N + j: one dot product over c in increasing order where the mask is set
+ * (a warp's threads share the row of a; the rows of b are read along c by each thread). */
+SG_HD void sg_masked_matmul_thread(const sg_masked_params& p, sg_thread th) {
+    const int64_t idx = sg_global_index(th);
+    if (idx >= (int64_t)p.rows * p.cols) return;
+    if (!p.mask[idx]) {
+        p.out[idx] = 0.0f;
+        return;
+    }
+    const int64_t r = idx / p.cols, j = idx % p.cols;
+    const float* ar = p.a + r * p.inner;
+    const float* bj = p.b + j * p.inner;
+    float acc = 0.0f;
+    for (int c = 0; c < p.inner; ++c) acc += ar[c] * bj[c];
+    p.out[idx] = acc;
+}
+
 /* ---- reductions over n elements: thread k of the grid handles k, k + G, k + 2G, ... ---- */
 
 /* Grid of the reductions: at most 64 blocks, so the host adds at most 16384 partials. */

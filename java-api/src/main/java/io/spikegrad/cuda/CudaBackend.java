@@ -129,6 +129,19 @@ public final class CudaBackend extends AbstractBackend {
     }
 
     @Override
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        long[] count = new long[1];
+        check("sg_lif_surrogate_mask_cuda", CudaRuntime.sg_lif_surrogate_mask_cuda(ctx, fill(c), t.beta().address(), t.theta().address(),
+                t.v0().address(), t.iSave().address(), mask.address(), count));
+        return count[0];
+    }
+
+    @Override
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        check("sg_masked_matmul_cuda", CudaRuntime.sg_masked_matmul_cuda(ctx, rows, inner, cols, a.address(), b.address(), mask.address(), out.address()));
+    }
+
+    @Override
     protected void doLiForward(Shape sh, LiTensors t) {
         check("sg_li_forward_cuda", CudaRuntime.sg_li_forward_cuda(ctx, sh.steps(), sh.batch(), sh.neurons(), t.x().address(),
                 t.alpha().address(), t.beta().address(), t.i0().address(), t.u0().address(),

@@ -66,6 +66,17 @@ final class CudaEmulation {
                                           @Cast("float*") long gradTheta);
 
     @NoException
+    static native int sg_emu_lif_surrogate_mask(@Const LifConfig cfg, @Cast("const float*") long beta,
+                                                @Cast("const float*") long theta, @Cast("const float*") long v0,
+                                                @Cast("const float*") long iSave, @Cast("unsigned char*") long mask,
+                                                @Cast("long long*") long[] count);
+
+    @NoException
+    static native int sg_emu_masked_matmul(int rows, int inner, int cols, @Cast("const float*") long a,
+                                           @Cast("const float*") long b, @Cast("const unsigned char*") long mask,
+                                           @Cast("float*") long out);
+
+    @NoException
     static native int sg_emu_li_forward(int steps, int batch, int neurons, @Cast("const float*") long x,
                                         @Cast("const float*") long alpha, @Cast("const float*") long beta,
                                         @Cast("const float*") long i0, @Cast("const float*") long u0,

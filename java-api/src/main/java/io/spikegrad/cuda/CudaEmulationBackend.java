@@ -160,6 +160,19 @@ public final class CudaEmulationBackend extends AbstractBackend {
     }
 
     @Override
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        long[] count = new long[1];
+        check("sg_emu_lif_surrogate_mask", CudaEmulation.sg_emu_lif_surrogate_mask(fill(c), t.beta().address(), t.theta().address(),
+                t.v0().address(), t.iSave().address(), mask.address(), count));
+        return count[0];
+    }
+
+    @Override
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        check("sg_emu_masked_matmul", CudaEmulation.sg_emu_masked_matmul(rows, inner, cols, a.address(), b.address(), mask.address(), out.address()));
+    }
+
+    @Override
     protected void doLiForward(Shape sh, LiTensors t) {
         check("sg_emu_li_forward", CudaEmulation.sg_emu_li_forward(sh.steps(), sh.batch(), sh.neurons(), t.x().address(),
                 t.alpha().address(), t.beta().address(), t.i0().address(), t.u0().address(),

@@ -100,6 +100,17 @@ final class CudaRuntime {
                                            @Cast("float*") long gradTheta);
 
     @NoException
+    static native int sg_lif_surrogate_mask_cuda(@Cast("sg_cuda_context*") long ctx, @Const LifConfig cfg,
+                                                 @Cast("const float*") long beta, @Cast("const float*") long theta,
+                                                 @Cast("const float*") long v0, @Cast("const float*") long iSave,
+                                                 @Cast("unsigned char*") long mask, @Cast("long long*") long[] count);
+
+    @NoException
+    static native int sg_masked_matmul_cuda(@Cast("sg_cuda_context*") long ctx, int rows, int inner, int cols,
+                                            @Cast("const float*") long a, @Cast("const float*") long b,
+                                            @Cast("const unsigned char*") long mask, @Cast("float*") long out);
+
+    @NoException
     static native int sg_li_forward_cuda(@Cast("sg_cuda_context*") long ctx, int steps, int batch, int neurons,
                                          @Cast("const float*") long x, @Cast("const float*") long alpha,
                                          @Cast("const float*") long beta, @Cast("const float*") long i0,

@@ -345,6 +345,70 @@ class CudaEmulationParityTest {
         }
     }
 
+    /** The sparse backward's mask (lif.h, sg_lif_surrogate_mask): the same bytes and count as the CPU's. */
+    @ParameterizedTest(name = "surrogate mask {0} cutoff={1} T={2} B={3} N={4}")
+    @CsvSource({"TRIANGLE,0,20,3,37", "BOXCAR,0,40,2,300", "FAST_SIGMOID,0.2,36,3,70", "SIGMOID,0.2,1,1,1", "TRIANGLE,0,70,2,130"})
+    void surrogateMaskMatchesCpu(Surrogate.Kind kind, double cutoff, int steps, int batch, int neurons) {
+        ParityCase pc = ParityCase.draw(steps, batch, neurons, false, ResetMode.SUBTRACT, kind, false, false, cutoff, steps * 7L + neurons);
+        LifKernelConfig c = pc.config;
+        byte[][] masks = new byte[2][];
+        long[] counts = new long[2];
+        int k = 0;
+        for (Backend b : new Backend[] {new CudaEmulationBackend(), Backends.create("cpu", 2)}) {
+            try (b; Arena a = b.newArena()) {
+                int[] tbn = {steps, batch, neurons}, bn = {batch, neurons}, n = {neurons};
+                LifTensors t = new LifTensors(of(a, "x", pc.x, tbn), null, of(a, "alpha", pc.alpha, n), of(a, "beta", pc.beta, n),
+                        of(a, "theta", pc.theta, n), of(a, "i0", pc.i0, bn), of(a, "v0", pc.v0, bn),
+                        a.allocate(DType.U8, "spikes", tbn), a.allocate("iSave", tbn), null, null);
+                b.lifForward(c, t);
+                Tensor mask = a.allocate(DType.U8, "mask", tbn);
+                counts[k] = b.lifSurrogateMask(c, t, mask);
+                masks[k++] = mask.copyTo(new byte[Math.toIntExact(mask.size())]);
+            }
+        }
+        assertArrayEquals(masks[1], masks[0], "emulated mask differs from the CPU's");
+        assertEquals(counts[1], counts[0], "count");
+        long ones = 0;
+        for (byte v : masks[0]) ones += v;
+        assertEquals(ones, counts[0], "the count is the number of set entries");
+    }
+
+    /** The masked product (masked_matmul.h) against double sums and the CPU kernel; unmasked entries are exactly 0. */
+    @ParameterizedTest(name = "masked_matmul R={0} K={1} N={2} p={3}")
+    @CsvSource({"1,1,1,1.0", "37,13,5,0.3", "600,70,129,0.05", "300,3,257,0.5"})
+    void maskedMatmulMatchesDoubleAndCpu(int rows, int inner, int cols, double p) {
+        SplittableRandom r = new SplittableRandom(rows * 13L + cols);
+        float[] av = new float[rows * inner], bv = new float[cols * inner], mv = new float[rows * cols];
+        for (int k = 0; k < av.length; k++) av[k] = (float) r.nextGaussian();
+        for (int k = 0; k < bv.length; k++) bv[k] = (float) r.nextGaussian();
+        for (int k = 0; k < mv.length; k++) mv[k] = r.nextDouble() < p ? 1f : 0f;
+        float[][] res = new float[2][];
+        int k = 0;
+        for (Backend b : new Backend[] {new CudaEmulationBackend(), Backends.create("cpu", 2)}) {
+            try (b; Arena a = b.newArena()) {
+                Tensor out = a.allocate("out", rows, cols).fill(7f);  // overwritten everywhere
+                b.maskedMatmul(rows, inner, cols, a.of("a", av, rows, inner), a.of("b", bv, cols, inner),
+                        a.allocate(DType.U8, "mask", rows, cols).copyFrom(mv), out);
+                res[k++] = out.toArray();
+            }
+        }
+        double[] ref = new double[rows * cols], tol = new double[ref.length];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                if (mv[i * cols + j] == 0f) continue;
+                double s = 0, mag = 0;
+                for (int c = 0; c < inner; c++) {
+                    double term = (double) av[i * inner + c] * bv[j * inner + c];
+                    s += term;
+                    mag += Math.abs(term);
+                }
+                ref[i * cols + j] = s;
+                tol[i * cols + j] = inner * Tolerance.EPS32 * mag;
+            }
+        for (int e = 0; e < ref.length; e++) tol[e] += 1e-30;  // unmasked entries: exactly 0
+        within("masked_matmul", res[0], res[1], ref, tol);
+    }
+
     @Test
     void reductionsCountAndSumLikeTheCpu() {
         try (CudaEmulationBackend b = new CudaEmulationBackend(); Arena a = b.newArena()) {
