@@ -211,9 +211,9 @@ class LifParityTest {
     }
 
     private static Tensor of(Arena a, String name, double[] v, int[] shape) {
-        Tensor t = a.allocate(name, shape);
-        for (int k = 0; k < v.length; k++) t.set(k, (float) v[k]);
-        return t;
+        float[] f = new float[v.length];
+        for (int k = 0; k < v.length; k++) f[k] = (float) v[k];
+        return a.allocate(name, shape).copyFrom(f);  // a copy, not set(): device tensors have no host view
     }
 
     private static double[] rnd(SplittableRandom r, int n, double lo, double hi) {
