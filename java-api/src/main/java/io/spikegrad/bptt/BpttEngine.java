@@ -60,6 +60,8 @@ public final class BpttEngine implements AutoCloseable {
      * with a compact surrogate (triangle, boxcar: exact) or the opt-in cut-off (approximate).
      */
     public static final double MASKED_BELOW = 0.3;
+    /** ... and only when the layer above has at least this many neurons (the product's inner size). */
+    public static final int MASKED_MIN_INNER = 128;
     /** Per layer: whether the last run used the sparse product for its input (forward, weight gradient). */
     private boolean[] lastSparse = new boolean[0], lastSparseGrad = new boolean[0];
     /** Regularisers per layer index (LIF layers only). */
@@ -290,6 +292,14 @@ public final class BpttEngine implements AutoCloseable {
         return ws == null ? new boolean[0] : ws.masked.clone();
     }
 
+    /**
+     * For each layer, the fraction of its neuron-steps whose dL/dS the last backward needed (1
+     * where no mask was made: a smooth surrogate without cut-off, or a narrow layer above).
+     */
+    public double[] lastMaskedFraction() {
+        return ws == null ? new double[0] : ws.maskedFraction.clone();
+    }
+
     private static double minOf(Parameter p) {
         double m = Double.POSITIVE_INFINITY;
         for (float v : p.value()) m = Math.min(m, v);
@@ -482,6 +492,7 @@ public final class BpttEngine implements AutoCloseable {
         final boolean[] sparse = new boolean[net.layers().size()];
         final boolean[] sparseGrad = new boolean[net.layers().size()];
         final boolean[] masked = new boolean[net.layers().size()];
+        final double[] maskedFraction = new double[net.layers().size()];
 
         Workspace(int steps, int batch) {
             this.steps = steps;
@@ -608,9 +619,11 @@ public final class BpttEngine implements AutoCloseable {
                 if (l > 0) {
                     LayerWs below = layers.get(l - 1);
                     Tensor gBelow = gradOutFor(below.layer.size());
-                    long needed = below.mask != null && below.regGradS == null
+                    // a narrow layer above (a readout) makes the dense product cheap: no mask then
+                    long needed = below.mask != null && below.regGradS == null && n >= MASKED_MIN_INNER
                             ? backend.lifSurrogateMask(below.cfg, below.lifTensors(), below.mask) : Long.MAX_VALUE;
                     masked[l - 1] = needed < MASKED_BELOW * below.maskSize();
+                    maskedFraction[l - 1] = needed == Long.MAX_VALUE ? 1.0 : needed / (double) below.maskSize();
                     if (masked[l - 1]) {
                         // only where the layer below will multiply it by a nonzero surrogate derivative
                         backend.maskedMatmul(rows, n, in, lw.gradX, lw.w, below.mask, gBelow);
