@@ -12,8 +12,8 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Row-major SGEMM through bytedeco OpenBLAS (no LAPACK), always on OpenBLAS's single-threaded
- * path. A large product is split by rows of C into slices of {@link #SLICE_ROWS} rows, a
- * function of the shape alone, and the slices are shared out among the caller's thread budget,
+ * path. A large product is split by rows of C into slices that depend on the shape alone
+ * ({@link #MAX_SLICES}), and the slices are shared out among the caller's thread budget,
  * each a single-threaded OpenBLAS call: OpenBLAS's result for a row can depend on how many
  * rows its call had, so fixed slices make the result independent of the thread count. OpenBLAS's own
  * workers are never woken: after a threaded call they spin for a long time (up to 2^28
@@ -23,8 +23,12 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 final class Blas {
     /** Below this many multiply-adds a GEMM is one call on the calling thread. */
     static final long SPLIT_MIN_FLOPS = 4_000_000L;
-    /** Rows of C per slice of a split GEMM (a multiple of every OpenBLAS register tile). */
-    static final int SLICE_ROWS = 256;
+    /**
+     * A split GEMM has up to {@link #MAX_SLICES} slices of at least {@link #MIN_SLICE_ROWS} rows,
+     * their boundaries multiples of 16 (every OpenBLAS register tile divides 16): few enough
+     * that OpenBLAS's packing of B is not repeated much, enough to share out among threads.
+     */
+    static final int MIN_SLICE_ROWS = 256, MAX_SLICES = 8;
 
     private static ExecutorService workers;
     private static int workerCount;
@@ -53,7 +57,7 @@ final class Blas {
                       Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        int slices = (long) m * n * k < SPLIT_MIN_FLOPS ? 1 : (m + SLICE_ROWS - 1) / SLICE_ROWS;
+        int slices = (long) m * n * k < SPLIT_MIN_FLOPS ? 1 : Math.min(MAX_SLICES, m / MIN_SLICE_ROWS);
         if (slices <= 1) {
             call(transA, transB, 0, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
             return;
@@ -81,9 +85,14 @@ final class Blas {
     private static void slices(int first, int step, int slices, int m, boolean transA, boolean transB, int n, int k, float alpha,
                                Tensor a, long aOffset, int lda, Tensor b, long bOffset, int ldb, float beta, Tensor c, long cOffset) {
         for (int s = first; s < slices; s += step) {
-            call(transA, transB, s * SLICE_ROWS, Math.min(m, (s + 1) * SLICE_ROWS), n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+            call(transA, transB, sliceStart(s, slices, m), sliceStart(s + 1, slices, m), n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
                     beta, c, cOffset);
         }
+    }
+
+    /** First row of slice s of m rows in {@code slices} slices (the last ends at m). */
+    private static int sliceStart(int s, int slices, int m) {
+        return s >= slices ? m : (int) ((long) m * s / slices) / 16 * 16;
     }
 
     private static void call(boolean transA, boolean transB, int m0, int m1, int n, int k, float alpha,
