@@ -41,6 +41,9 @@ inline int check_config(const sg_lif_config* c) {
     if (c->surrogate < 0 || c->surrogate >= SG_SURR_COUNT) return SG_ERR_BAD_ENUM;
     if (!(c->scale > 0.0f) || !(c->gain > 0.0f)) return SG_ERR_BAD_PARAM;
     if (c->smooth && c->surrogate == SG_SURR_STRAIGHT_THROUGH) return SG_ERR_BAD_PARAM;
+    if (c->spike_dtype != SG_F32 && c->spike_dtype != SG_U8 && c->spike_dtype != SG_BIT) return SG_ERR_BAD_ENUM;
+    if (c->smooth && c->spike_dtype != SG_F32) return SG_ERR_BAD_PARAM;  // sigma is not a byte or a bit
+    if (!(c->grad_cutoff >= 0.0f)) return SG_ERR_BAD_PARAM;
     return SG_OK;
 }
 
@@ -50,13 +53,22 @@ inline bool any_null(P... p) {
 }
 
 /* o[n] += x * w[n] for n in [n0, n1): the inner loop of the spike-sparse products and of
- * the recurrent backward. Inline: callers are SG_CPU_CLONES functions, so it is compiled
- * into each clone (a cloned callee would pay a dispatch per call). */
+ * the recurrent forward. Inline: callers are SG_CPU_CLONES functions, so it is compiled into
+ * each clone (a cloned callee would pay a dispatch per call). Written with explicit 8-float
+ * vectors: left to itself GCC fused consecutive calls into one scalar loop. */
+typedef float sg_v8 __attribute__((vector_size(32)));
+typedef float sg_v8u __attribute__((vector_size(32), aligned(4)));
+
 inline void axpy(float* __restrict o, const float* __restrict w, float x, int n0, int n1) {
+    int n = n0;
     if (x == 1.0f) {
-        for (int n = n0; n < n1; ++n) o[n] += w[n];
+        for (; n + 8 <= n1; n += 8)
+            *reinterpret_cast<sg_v8u*>(o + n) = *reinterpret_cast<const sg_v8u*>(o + n) + *reinterpret_cast<const sg_v8u*>(w + n);
+        for (; n < n1; ++n) o[n] += w[n];
     } else {
-        for (int n = n0; n < n1; ++n) o[n] += x * w[n];
+        for (; n + 8 <= n1; n += 8)
+            *reinterpret_cast<sg_v8u*>(o + n) = *reinterpret_cast<const sg_v8u*>(o + n) + x * *reinterpret_cast<const sg_v8u*>(w + n);
+        for (; n < n1; ++n) o[n] += x * w[n];
     }
 }
 
@@ -97,12 +109,49 @@ inline void dispatch_surrogate(int kind, F&& f) {
     }
 }
 
+/* Grow-only scratch of the calling thread, by slot. A kernel asks for what one call needs; the
+ * memory stays for the next call, so a training loop neither allocates nor page-faults after
+ * its first step (a recurrent backward needs megabytes). 64-byte aligned; contents are
+ * whatever the last call left. Returns nullptr when memory ran out. */
+enum WorkspaceSlot {
+    kWsBackward = 0,   // lif_backward: U/V histories and adjoint rows
+    kWsPanels,         // lif_backward: packed W_rec panels
+    kWsPartials,       // lif_backward, li_backward: per-sample parameter-gradient partials
+    kWsGradPartials,   // spike_matmul: row-group partial sums of a narrow weight gradient
+    kWsSlots
+};
+
+template <typename T>
+inline T* workspace(int slot, size_t n) {
+    thread_local std::vector<unsigned char> slots[kWsSlots];
+    std::vector<unsigned char>& v = slots[slot];
+    const size_t bytes = n * sizeof(T) + 64;
+    if (v.size() < bytes) {
+        try {
+            v.resize(bytes);
+        } catch (...) {
+            return nullptr;
+        }
+    }
+    const uintptr_t p = reinterpret_cast<uintptr_t>(v.data());
+    return reinterpret_cast<T*>((p + 63) & ~uintptr_t(63));
+}
+
+/* Asks for the cache lines of p[0..n) (floats) ahead of use; write = true for rows about to
+ * be written. A hint only: no effect on results. */
+inline void prefetch_row(const float* p, int n, bool write) {
+    for (int k = 0; k < n; k += 16) {
+        if (write) __builtin_prefetch(p + k, 1, 3);
+        else __builtin_prefetch(p + k, 0, 3);
+    }
+}
+
 /* Sums per-sample partials [B][N] over the batch in sample order, so the
  * result does not depend on how the work was split across threads. */
-inline void reduce_batch(const std::vector<float>& part, int batch, int neurons, float* out) {
+inline void reduce_batch(const float* part, int batch, int neurons, float* out) {
     for (int n = 0; n < neurons; ++n) out[n] = 0.0f;
     for (int b = 0; b < batch; ++b) {
-        const float* row = part.data() + (size_t)b * neurons;
+        const float* row = part + (size_t)b * neurons;
         for (int n = 0; n < neurons; ++n) out[n] += row[n];
     }
 }

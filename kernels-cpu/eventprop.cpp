@@ -305,7 +305,7 @@ struct Sample {
     void adj_advance(int n, double t) {
         double d = tadj[n] - t;
         if (!(d > 0)) return;
-        sg_ep_adjoint_advance(d, net.tau_mem[n], net.tau_syn[n], src[n], &lam_v[n], &lam_i[n]);
+        sg_ep_adjoint_advance_source(d, net.tau_mem[n], net.tau_syn[n], src[n], &lam_v[n], &lam_i[n]);
         tadj[n] = t;
     }
 

@@ -10,114 +10,104 @@
 #include <vector>
 
 #include "cpu_common.h"
+#include "lif_coupling.h"
 
 namespace {
 
 struct Args {
     const sg_lif_config* c;
-    const float *w_rec, *w_rec_t, *alpha, *beta, *theta, *i0, *v0, *i_save, *grad_s, *grad_u;
+    const float *w_rec, *w_rec_p, *alpha, *beta, *theta, *i0, *v0, *i_save, *grad_s, *grad_u;
     float *grad_x, *grad_i0, *grad_v0;
     float *part_alpha, *part_beta, *part_theta;  // [B][N] per-sample partials
 };
 
-/* Recomputes U[t] for neurons [n0, n0+len) of sample b into u_hist[t*stride + k],
- * time outermost so every access runs along a contiguous row of the [T][B][N] tensors. */
-void recompute_membrane(const sg_lif_config c, const Args& a, int b, int n0, int len, float* u_hist, int stride, float* v) {
-    const int B = c.batch, N = c.neurons;
-    for (int k = 0; k < len; ++k) v[k] = a.v0[(size_t)b * N + n0 + k];
-    for (int t = 0; t < c.steps; ++t) {
-        const float* i = a.i_save + ((size_t)t * B + b) * N + n0;
-        float* u_row = u_hist + (size_t)t * stride;
-#pragma GCC ivdep
-        for (int k = 0; k < len; ++k) {
-            const int n = n0 + k;
-            const float u = sg_charge_membrane(a.beta[n], v[k], i[k]);
-            u_row[k] = u;
-            v[k] = sg_lif_reset(c, u, sg_lif_fire(c, u, a.theta[n]), a.theta[n]);
-        }
-    }
-}
+/* Neurons per group of the feed-forward backward: a group's whole adjoint state (eight rows of
+ * kGroup floats) stays in registers or L1 over all T steps. */
+constexpr int kGroup = 16;
+/* Steps ahead at which the time sweeps prefetch their rows. */
+constexpr int kAhead = 8;
 
-/* V[t-1] from the recomputed U[t-1] (or V[-1] = v0 at t = 0). */
-inline float v_before(const Args& a, int t, const float* u_hist, int stride, int k, size_t state_idx, int n) {
-    if (t == 0) return a.v0[state_idx];
-    const float u = u_hist[(size_t)(t - 1) * stride + k];
-    return sg_lif_reset(*a.c, u, sg_lif_fire(*a.c, u, a.theta[n]), a.theta[n]);
-}
+/* Per-part scratch of the feed-forward backward: the U and V histories of one group, [T][kGroup] each. */
+size_t feedforward_scratch(int T) { return 2 * (size_t)T * kGroup; }
 
-/* Adjoint of one step for neuron n of sample b; carries gu/gi in place. */
-inline void adjoint_step(const Args& a, int t, int b, int n, float u, float v_prev, float gs_extra,
-                         float* gu, float* gi, float* ga, float* gb, float* gth) {
-    const sg_lif_config& c = *a.c;
-    const size_t idx = ((size_t)t * c.batch + b) * c.neurons + n;
-    const size_t sidx = (size_t)b * c.neurons + n;
-    const float gu_ext = a.grad_u ? a.grad_u[idx] : 0.0f;
-    float gi_t;
-    const float gu_t = sg_lif_backward_step(c, a.alpha[n], a.beta[n], a.theta[n], u,
-                                            a.grad_s[idx] + gs_extra, gu_ext,
-                                            a.beta[n] * *gu, *gi, &gi_t, gth);
-    a.grad_x[idx] = gi_t;
-    const float i_prev = t > 0 ? a.i_save[idx - (size_t)c.batch * c.neurons] : a.i0[sidx];
-    *ga += gi_t * i_prev;
-    *gb += gu_t * (v_prev - a.i_save[idx]);
-    *gu = gu_t;
-    *gi = gi_t;
-}
-
-/* Per-part scratch of the feed-forward backward: U history [T][chunk] and seven [chunk] rows. */
-size_t feedforward_scratch(int T) { return (size_t)T * sg::kChunk + 7 * (size_t)sg::kChunk; }
-
-/* Neurons [n0, n0+len) of sample b: recompute U, then the adjoint in reverse time. The
- * settings the SG_HD math branches on are compile-time constants here (sg::specialise), and
- * the t = 0 boundary is moved out of the neuron loop, so that loop vectorises. */
-template <int RESET, int DETACH, int SURR, int SMOOTH>
-SG_CPU_CLONES void backward_item(const Args& a0, int b, int n0, int len, float* u_hist, float* scratch_rows) {
+/* Neurons [n0, n0+len) of sample b, len = W when W > 0 (a full group, every loop of compile-time
+ * length), else the runtime len of the layer's last group: recompute U forward, then the adjoint
+ * in reverse time. The settings the SG_HD math branches on are compile-time constants here
+ * (sg::specialise), so the neuron loops vectorise. */
+template <int RESET, int DETACH, int SURR, int SMOOTH, int W>
+SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float* __restrict u_hist) {
     const sg_lif_config c = sg::specialise<RESET, DETACH, SURR, SMOOTH>(*a0.c);
     const Args& a = a0;  // buffers only; the settings come from the local c
+    constexpr int G = W > 0 ? W : kGroup;
+    const int L = W > 0 ? W : len;
     const int B = c.batch, N = c.neurons, T = c.steps;
     const size_t bn = (size_t)B * N, s0 = (size_t)b * N + n0;
-    float* __restrict gu = scratch_rows;
-    float* __restrict gi = gu + sg::kChunk;
-    float* __restrict ga = gi + sg::kChunk;
-    float* __restrict gb = ga + sg::kChunk;
-    float* __restrict gth = gb + sg::kChunk;
-    float* __restrict v_prev = gth + sg::kChunk;  // V[t-1] of the step being processed
-    float* __restrict zeros = v_prev + sg::kChunk;
-    recompute_membrane(c, a, b, n0, len, u_hist, sg::kChunk, v_prev);
-    for (int k = 0; k < len; ++k) gu[k] = gi[k] = ga[k] = gb[k] = gth[k] = zeros[k] = 0.0f;
-    const float* __restrict al = a.alpha + n0;
-    const float* __restrict be = a.beta + n0;
-    const float* __restrict th = a.theta + n0;
+    float al[G], be[G], th[G], v[G], gu[G], gi[G], ga[G], gb[G], gth[G];
+    float* __restrict v_hist = u_hist + (size_t)T * G;  // V[t] after the reset
+    for (int k = 0; k < L; ++k) {
+        al[k] = a.alpha[n0 + k];
+        be[k] = a.beta[n0 + k];
+        th[k] = a.theta[n0 + k];
+        v[k] = a.v0[s0 + k];
+        gu[k] = gi[k] = ga[k] = gb[k] = gth[k] = 0.0f;
+    }
+    // U[t] with the forward's own arithmetic (same bits, same spikes)
+    for (int t = 0; t < T; ++t) {
+        const float* __restrict i = a.i_save + (size_t)t * bn + s0;
+        if (t + kAhead < T) sg::prefetch_row(i + kAhead * bn, L, false);
+        float* __restrict u_row = u_hist + (size_t)t * G;
+#pragma GCC ivdep
+        for (int k = 0; k < L; ++k) {
+            const float u = sg_charge_membrane(be[k], v[k], i[k]);
+            u_row[k] = u;
+            v[k] = sg_lif_reset(c, u, sg_lif_fire(c, u, th[k]), th[k]);
+            v_hist[(size_t)t * G + k] = v[k];
+        }
+    }
     for (int t = T - 1; t >= 0; --t) {
         const size_t row = (size_t)t * bn + s0;
-        const float* __restrict u_row = u_hist + (size_t)t * sg::kChunk;
+        const float* __restrict u_row = u_hist + (size_t)t * G;
         const float* __restrict i_row = a.i_save + row;
         const float* __restrict i_prev = t > 0 ? a.i_save + row - bn : a.i0 + s0;
         const float* __restrict gs_row = a.grad_s + row;
-        const float* __restrict gu_row = a.grad_u ? a.grad_u + row : zeros;
         float* __restrict gx_row = a.grad_x + row;
-        if (t > 0) {
-            const float* __restrict u_before = u_hist + (size_t)(t - 1) * sg::kChunk;
-#pragma GCC ivdep
-            for (int k = 0; k < len; ++k)
-                v_prev[k] = sg_lif_reset(c, u_before[k], sg_lif_fire(c, u_before[k], th[k]), th[k]);
-        } else {
-            for (int k = 0; k < len; ++k) v_prev[k] = a.v0[s0 + k];
+        if (t >= kAhead) {
+            // rows of one group lie B*N floats apart, pages apart: the hardware prefetchers
+            // do not follow, so the reverse sweep asks for its rows kAhead steps early
+            sg::prefetch_row(i_row - kAhead * bn, L, false);
+            sg::prefetch_row(gs_row - kAhead * bn, L, false);
+            sg::prefetch_row(gx_row - kAhead * bn, L, true);
+            if (a.grad_u) sg::prefetch_row(a.grad_u + row - kAhead * bn, L, false);
         }
-        // The buffers never overlap; GCC cannot prove it for this many pointers.
+        const float* __restrict v_prev = t > 0 ? v_hist + (size_t)(t - 1) * G : a.v0 + s0;
+        if (a.grad_u) {
+            const float* __restrict gu_row = a.grad_u + row;
 #pragma GCC ivdep
-        for (int k = 0; k < len; ++k) {
-            float gi_t;
-            const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], gu_row[k],
-                                                    be[k] * gu[k], gi[k], &gi_t, &gth[k]);
-            gx_row[k] = gi_t;
-            ga[k] += gi_t * i_prev[k];
-            gb[k] += gu_t * (v_prev[k] - i_row[k]);
-            gu[k] = gu_t;
-            gi[k] = gi_t;
+            for (int k = 0; k < L; ++k) {
+                float gi_t;
+                const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], gu_row[k],
+                                                        be[k] * gu[k], gi[k], &gi_t, &gth[k]);
+                gx_row[k] = gi_t;
+                ga[k] += gi_t * i_prev[k];
+                gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                gu[k] = gu_t;
+                gi[k] = gi_t;
+            }
+        } else {
+#pragma GCC ivdep
+            for (int k = 0; k < L; ++k) {
+                float gi_t;
+                const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], 0.0f,
+                                                        be[k] * gu[k], gi[k], &gi_t, &gth[k]);
+                gx_row[k] = gi_t;
+                ga[k] += gi_t * i_prev[k];
+                gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                gu[k] = gu_t;
+                gi[k] = gi_t;
+            }
         }
     }
-    for (int k = 0; k < len; ++k) {
+    for (int k = 0; k < L; ++k) {
         a.grad_i0[s0 + k] = al[k] * gi[k];
         a.grad_v0[s0 + k] = be[k] * gu[k];
         a.part_alpha[s0 + k] = ga[k];
@@ -126,76 +116,167 @@ SG_CPU_CLONES void backward_item(const Args& a0, int b, int n0, int len, float* 
     }
 }
 
-void backward_feedforward(const Args& a, std::vector<float>& scratch) {
+template <int RESET, int DETACH, int SURR, int SMOOTH>
+inline void backward_item(const Args& a, int b, int n0, int len, float* u_hist) {
+    if (len == kGroup) backward_group<RESET, DETACH, SURR, SMOOTH, kGroup>(a, b, n0, len, u_hist);
+    else backward_group<RESET, DETACH, SURR, SMOOTH, 0>(a, b, n0, len, u_hist);
+}
+
+void backward_feedforward(const Args& a, float* scratch) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch, N = c.neurons, T = c.steps;
-    const int64_t nchunk = sg::chunks(N);
-    sg::parallel_for((int64_t)B * nchunk, [&, c](int part, int64_t begin, int64_t end) {
+    const int64_t ngroup = (N + kGroup - 1) / kGroup;
+    sg::parallel_for((int64_t)B * ngroup, [&, c](int part, int64_t begin, int64_t end) {
         Args al = a;  // settings by value in this thread: no aliasing with the outputs
         al.c = &c;
-        float* u_hist = scratch.data() + (size_t)part * feedforward_scratch(T);
-        float* rows = u_hist + (size_t)T * sg::kChunk;
+        float* u_hist = scratch + (size_t)part * feedforward_scratch(T);
         for (int64_t item = begin; item < end; ++item) {
-            const int b = (int)(item / nchunk);
-            const int n0 = (int)(item % nchunk) * sg::kChunk;
-            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+            const int b = (int)(item / ngroup);
+            const int n0 = (int)(item % ngroup) * kGroup;
+            const int len = N - n0 < kGroup ? N - n0 : kGroup;
             sg::dispatch_reset(c.reset, [&]<int R>() {
                 if (c.smooth) {
                     // smooth mode (verification): the surrogate stays a runtime choice
-                    if (c.detach_reset) backward_item<R, 1, -1, 1>(al, b, n0, len, u_hist, rows);
-                    else backward_item<R, 0, -1, 1>(al, b, n0, len, u_hist, rows);
+                    if (c.detach_reset) backward_item<R, 1, -1, 1>(al, b, n0, len, u_hist);
+                    else backward_item<R, 0, -1, 1>(al, b, n0, len, u_hist);
                     return;
                 }
                 sg::dispatch_surrogate(c.surrogate, [&]<int K>() {
-                    if (c.detach_reset) backward_item<R, 1, K, 0>(al, b, n0, len, u_hist, rows);
-                    else backward_item<R, 0, K, 0>(al, b, n0, len, u_hist, rows);
+                    if (c.detach_reset) backward_item<R, 1, K, 0>(al, b, n0, len, u_hist);
+                    else backward_item<R, 0, K, 0>(al, b, n0, len, u_hist);
                 });
             });
         }
     });
 }
 
-/* Per-part scratch of the recurrent backward: U history [T][N] and seven [N] rows. */
-size_t recurrent_scratch(int T, int N) { return (size_t)T * N + 7 * (size_t)N; }
+/* ---- recurrent ----
+ *
+ * W_rec couples the neurons of a sample from one step to the next: dL/dS[t-1][j] gains
+ * sum_n w_rec[j][n] dL/dX[t][n]. Each thread takes a block of samples and sweeps time
+ * backwards over all of them in lockstep; at every step the coupling of the whole block is
+ * one small product GS[b][j] = sum_n GX[b][n] w_rec_t[n][j] (w_rec_t = W_rec^T, row n = the
+ * weights into neuron n), tiled so that four samples share every load of a weight row. Each
+ * entry sums n in increasing order, whatever the block or thread count. */
 
-void backward_recurrent(const Args& a, std::vector<float>& scratch) {
-    const sg_lif_config& c = *a.c;
-    const int B = c.batch, N = c.neurons, T = c.steps;
-    sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
-        Args a_local = a;
-        a_local.c = &c;
-        const Args& a = a_local;
-        float* u_hist = scratch.data() + (size_t)part * recurrent_scratch(T, N);
-        float* gs_rec = u_hist + (size_t)T * N;
-        float *gu = gs_rec + N, *gi = gu + N, *ga = gi + N, *gb = ga + N, *gth = gb + N;
-        for (int64_t bb = begin; bb < end; ++bb) {
-            const int b = (int)bb;
-            recompute_membrane(*a.c, a, b, 0, N, u_hist, N, gth + N);
-            std::fill(gs_rec, gs_rec + 6 * (size_t)N, 0.0f);
-            for (int t = T - 1; t >= 0; --t) {
-                for (int n = 0; n < N; ++n) {
-                    const float u = u_hist[(size_t)t * N + n];
-                    const float v_prev = v_before(a, t, u_hist, N, n, (size_t)b * N + n, n);
-                    adjoint_step(a, t, b, n, u, v_prev, gs_rec[n], &gu[n], &gi[n], &ga[n], &gb[n], &gth[n]);
-                }
-                if (t > 0) {
-                    // dL/dS[t-1][j] through I[t]: sum_n w_rec[j][n] * dL/dX[t][n], accumulated
-                    // over n in order as rows of the transposed weights (vectorises over j)
-                    const float* gx = a.grad_x + ((size_t)t * B + b) * N;
-                    std::fill(gs_rec, gs_rec + N, 0.0f);
-                    for (int n = 0; n < N; ++n)
-                        if (gx[n] != 0.0f) sg::axpy(gs_rec, a.w_rec_t + (size_t)n * N, gx[n], 0, N);
-                }
-            }
+/* Floats of recurrent scratch per sample: U and V histories [T][N] and six [N] rows. */
+size_t recurrent_scratch(int T, int N) { return 2 * (size_t)T * N + 6 * (size_t)N; }
+
+/* Samples [b0, b1) of the recurrent backward, in lockstep over time. */
+template <int RESET, int DETACH, int SURR, int SMOOTH>
+SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratch) {
+    const sg_lif_config c = sg::specialise<RESET, DETACH, SURR, SMOOTH>(*a0.c);
+    const Args& a = a0;
+    const int B = c.batch, N = c.neurons, T = c.steps, nb = b1 - b0;
+    const size_t bn = (size_t)B * N, block = (size_t)nb * N;
+    float* __restrict u_hist = scratch;                     // [T][nb][N]
+    float* __restrict v_hist = u_hist + (size_t)T * block;  // [T][nb][N], V after the reset
+    float* __restrict gs_rec = v_hist + (size_t)T * block;  // [nb][N]
+    float* __restrict gu = gs_rec + block;
+    float* __restrict gi = gu + block;
+    float* __restrict ga = gi + block;
+    float* __restrict gb = ga + block;
+    float* __restrict gth = gb + block;
+    const float* __restrict al = a.alpha;
+    const float* __restrict be = a.beta;
+    const float* __restrict th = a.theta;
+    // U[t] and V[t] with the forward's own arithmetic
+    for (int q = 0; q < nb; ++q) {
+        const float* v0 = a.v0 + (size_t)(b0 + q) * N;
+        for (int t = 0; t < T; ++t) {
+            const float* __restrict i = a.i_save + (size_t)t * bn + (size_t)(b0 + q) * N;
+            const float* __restrict vp = t > 0 ? v_hist + ((size_t)(t - 1) * nb + q) * N : v0;
+            float* __restrict u_row = u_hist + ((size_t)t * nb + q) * N;
+            float* __restrict v_row = v_hist + ((size_t)t * nb + q) * N;
+#pragma GCC ivdep
             for (int n = 0; n < N; ++n) {
-                const size_t sidx = (size_t)b * N + n;
-                a.grad_i0[sidx] = a.alpha[n] * gi[n];
-                a.grad_v0[sidx] = a.beta[n] * gu[n];
-                a.part_alpha[sidx] = ga[n];
-                a.part_beta[sidx] = gb[n];
-                a.part_theta[sidx] = gth[n];
+                const float u = sg_charge_membrane(be[n], vp[n], i[n]);
+                u_row[n] = u;
+                v_row[n] = sg_lif_reset(c, u, sg_lif_fire(c, u, th[n]), th[n]);
             }
         }
+    }
+    for (size_t k = 0; k < 6 * block; ++k) gs_rec[k] = 0.0f;
+    for (int t = T - 1; t >= 0; --t) {
+        for (int q = 0; q < nb; ++q) {
+            const int b = b0 + q;
+            const size_t row = (size_t)t * bn + (size_t)b * N, st = (size_t)q * N;
+            const float* __restrict u_row = u_hist + ((size_t)t * nb + q) * N;
+            const float* __restrict v_prev = t > 0 ? v_hist + ((size_t)(t - 1) * nb + q) * N : a.v0 + (size_t)b * N;
+            const float* __restrict i_row = a.i_save + row;
+            const float* __restrict i_prev = t > 0 ? a.i_save + row - bn : a.i0 + (size_t)b * N;
+            const float* __restrict gs_row = a.grad_s + row;
+            const float* __restrict gu_row = a.grad_u ? a.grad_u + row : nullptr;
+            const float* __restrict gsr = gs_rec + st;
+            float* __restrict gx_row = a.grad_x + row;
+            float* __restrict gu_s = gu + st;
+            float* __restrict gi_s = gi + st;
+            float* __restrict ga_s = ga + st;
+            float* __restrict gb_s = gb + st;
+            float* __restrict gth_s = gth + st;
+            // one loop per case: a conditional inside would stop the vectoriser
+            if (gu_row) {
+#pragma GCC ivdep
+                for (int n = 0; n < N; ++n) {
+                    float gi_t;
+                    const float gu_t = sg_lif_backward_step(c, al[n], be[n], th[n], u_row[n], gs_row[n] + gsr[n],
+                                                            gu_row[n], be[n] * gu_s[n], gi_s[n], &gi_t, &gth_s[n]);
+                    gx_row[n] = gi_t;
+                    ga_s[n] += gi_t * i_prev[n];
+                    gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                    gu_s[n] = gu_t;
+                    gi_s[n] = gi_t;
+                }
+            } else {
+#pragma GCC ivdep
+                for (int n = 0; n < N; ++n) {
+                    float gi_t;
+                    const float gu_t = sg_lif_backward_step(c, al[n], be[n], th[n], u_row[n], gs_row[n] + gsr[n],
+                                                            0.0f, be[n] * gu_s[n], gi_s[n], &gi_t, &gth_s[n]);
+                    gx_row[n] = gi_t;
+                    ga_s[n] += gi_t * i_prev[n];
+                    gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                    gu_s[n] = gu_t;
+                    gi_s[n] = gi_t;
+                }
+            }
+        }
+        // dL/dS[t-1] of the block through I[t]: rows b0..b1 of grad_x[t] are contiguous
+        if (t > 0) sg::coupling_product(a.grad_x + (size_t)t * bn + (size_t)b0 * N, a.w_rec_p, gs_rec, nb, N);
+    }
+    for (int q = 0; q < nb; ++q) {
+        for (int n = 0; n < N; ++n) {
+            const size_t sidx = (size_t)(b0 + q) * N + n, st = (size_t)q * N + n;
+            a.grad_i0[sidx] = al[n] * gi[st];
+            a.grad_v0[sidx] = be[n] * gu[st];
+            a.part_alpha[sidx] = ga[st];
+            a.part_beta[sidx] = gb[st];
+            a.part_theta[sidx] = gth[st];
+        }
+    }
+}
+
+void backward_recurrent(const Args& a, float* scratch, size_t per_sample) {
+    const sg_lif_config& c = *a.c;
+    const int B = c.batch;
+    const int parts = sg::parts_for(B);
+    const size_t per_part = per_sample * (size_t)((B + parts - 1) / parts);
+    sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
+        Args al = a;
+        al.c = &c;
+        float* s = scratch + (size_t)part * per_part;
+        const int b0 = (int)begin, b1 = (int)end;
+        sg::dispatch_reset(c.reset, [&]<int R>() {
+            if (c.smooth) {
+                if (c.detach_reset) recurrent_block<R, 1, -1, 1>(al, b0, b1, s);
+                else recurrent_block<R, 0, -1, 1>(al, b0, b1, s);
+                return;
+            }
+            sg::dispatch_surrogate(c.surrogate, [&]<int K>() {
+                if (c.detach_reset) recurrent_block<R, 1, K, 0>(al, b0, b1, s);
+                else recurrent_block<R, 0, K, 0>(al, b0, b1, s);
+            });
+        });
     });
 }
 
@@ -213,33 +294,91 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
                      grad_alpha, grad_beta, grad_theta))
         return SG_ERR_NULL_POINTER;
     const size_t state = (size_t)cfg->batch * cfg->neurons;
-    const int64_t items = w_rec ? cfg->batch : cfg->batch * sg::chunks(cfg->neurons);
-    const size_t per_part = w_rec ? recurrent_scratch(cfg->steps, cfg->neurons)
+    const int64_t items = w_rec ? cfg->batch : cfg->batch * (int64_t)((cfg->neurons + kGroup - 1) / kGroup);
+    const int parts = sg::parts_for(items);
+    // recurrent: a part holds its block of samples (at most ceil(B/parts)); feed-forward: one group
+    const size_t per_sample = recurrent_scratch(cfg->steps, cfg->neurons);
+    const size_t per_part = w_rec ? per_sample * (size_t)((cfg->batch + parts - 1) / parts)
                                   : feedforward_scratch(cfg->steps);
-    std::vector<float> pa, pb, pt, scratch, w_t;
-    try {
-        if (w_rec) {  // W_rec^T, row n = weights into neuron n
-            const size_t n = (size_t)cfg->neurons;
-            w_t.resize(n * n);
-            for (size_t j = 0; j < n; ++j)
-                for (size_t k = 0; k < n; ++k) w_t[k * n + j] = w_rec[j * n + k];
-        }
-        pa.resize(state);
-        pb.resize(state);
-        pt.resize(state);
-        scratch.resize(per_part * sg::parts_for(items));
-    } catch (...) {
-        return SG_ERR_ALLOC;
-    }
+    float* partials = sg::workspace<float>(sg::kWsPartials, 3 * state);
+    float* scratch = sg::workspace<float>(sg::kWsBackward, per_part * parts);
+    float* panels = w_rec ? sg::workspace<float>(sg::kWsPanels, sg::coupling_panel_floats(cfg->neurons)) : nullptr;
+    if (!partials || !scratch || (w_rec && !panels)) return SG_ERR_ALLOC;
+    if (w_rec) sg::pack_coupling(w_rec, cfg->neurons, panels);  // the coupling product's panels of W_rec
+    float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
     const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
-    Args a{&c, w_rec, w_rec ? w_t.data() : nullptr, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
-           grad_x, grad_i0, grad_v0, pa.data(), pb.data(), pt.data()};
+    Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
+           grad_x, grad_i0, grad_v0, pa, pb, pt};
     if (w_rec)
-        backward_recurrent(a, scratch);
+        backward_recurrent(a, scratch, per_sample);
     else
         backward_feedforward(a, scratch);
     sg::reduce_batch(pa, cfg->batch, cfg->neurons, grad_alpha);
     sg::reduce_batch(pb, cfg->batch, cfg->neurons, grad_beta);
     sg::reduce_batch(pt, cfg->batch, cfg->neurons, grad_theta);
+    return SG_OK;
+}
+
+namespace {
+
+/* Neurons [n0, n0+len) of sample b: U[t] recomputed as in backward_group, then the mask. */
+template <int RESET, int SURR, int SMOOTH>
+SG_CPU_CLONES long long mask_group(const sg_lif_config& c0, const float* __restrict beta, const float* __restrict theta,
+                                   const float* __restrict v0, const float* __restrict i_save, uint8_t* __restrict mask,
+                                   int b, int n0, int len) {
+    const sg_lif_config c = sg::specialise<RESET, -1, SURR, SMOOTH>(c0);
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    const size_t bn = (size_t)B * N, s0 = (size_t)b * N + n0;
+    float v[kGroup];
+    long long count = 0;
+    for (int k = 0; k < len; ++k) v[k] = v0[s0 + k];
+    for (int t = 0; t < T; ++t) {
+        const float* __restrict i = i_save + (size_t)t * bn + s0;
+        uint8_t* __restrict m = mask + (size_t)t * bn + s0;
+        int set = 0;
+#pragma GCC ivdep
+        for (int k = 0; k < len; ++k) {
+            const float th = theta[n0 + k];
+            const float u = sg_charge_membrane(beta[n0 + k], v[k], i[k]);
+            v[k] = sg_lif_reset(c, u, sg_lif_fire(c, u, th), th);
+            const uint8_t on = sg_grad_s_to_u(c, u, th) != 0.0f;
+            m[k] = on;
+            set += on;
+        }
+        count += set;
+    }
+    return count;
+}
+
+}  // namespace
+
+SG_API int sg_lif_surrogate_mask(const sg_lif_config* cfg, const float* beta, const float* theta,
+                                 const float* v0, const float* i_save, uint8_t* mask, long long* count) {
+    int st = sg::check_config(cfg);
+    if (st != SG_OK) return st;
+    if (sg::any_null(beta, theta, v0, i_save, mask)) return SG_ERR_NULL_POINTER;
+    const sg_lif_config c = *cfg;
+    const int B = c.batch, N = c.neurons;
+    const int64_t ngroup = (N + kGroup - 1) / kGroup, items = (int64_t)B * ngroup;
+    std::vector<long long> counts(items, 0);
+    sg::parallel_for(items, [&, c](int, int64_t begin, int64_t end) {
+        for (int64_t item = begin; item < end; ++item) {
+            const int b = (int)(item / ngroup);
+            const int n0 = (int)(item % ngroup) * kGroup;
+            const int len = N - n0 < kGroup ? N - n0 : kGroup;
+            sg::dispatch_reset(c.reset, [&]<int R>() {
+                if (c.smooth) {
+                    counts[item] = mask_group<R, -1, 1>(c, beta, theta, v0, i_save, mask, b, n0, len);
+                    return;
+                }
+                sg::dispatch_surrogate(c.surrogate, [&]<int K>() {
+                    counts[item] = mask_group<R, K, 0>(c, beta, theta, v0, i_save, mask, b, n0, len);
+                });
+            });
+        }
+    });
+    long long total = 0;
+    for (long long n : counts) total += n;
+    if (count) *count = total;
     return SG_OK;
 }

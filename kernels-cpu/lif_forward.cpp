@@ -6,22 +6,46 @@
  * runs inside the item. Recurrent: W_rec S[t-1] couples the neurons of one
  * sample at every step, so a work item is one sample; the recurrent input is
  * accumulated from the rows of the neurons that spiked (spike-sparse). */
+#include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "cpu_common.h"
+#include "spike_scan.h"
 
 namespace {
 
+/* The spike raster of a kernel call: float or byte entries, or a bit raster (sg::Bits, SG_BIT),
+ * whose rows are ceil(N/32) words; chunks start at multiples of 64 neurons, so the words of
+ * a chunk belong to it alone. */
+using sg::Bits;
+
+template <typename S_T> struct Raster { using type = S_T; };
+template <> struct Raster<Bits> { using type = uint32_t; };
+
+/* Stores the spikes sl[0..len) of neurons [n0, n0+len) in raster row `row` (a flat [T*B] row
+ * index) of width N. */
+template <typename S_T>
+inline void store_row(typename Raster<S_T>::type* __restrict s, size_t row, int N, int n0, const float* sl, int len) {
+    if constexpr (std::is_same_v<S_T, Bits>) {
+        uint32_t* w = s + row * SG_BIT_WORDS(N) + n0 / 32;
+        for (int k = 0; k < len; k += 32) w[k / 32] = sg::pack_bits(sl + k, len - k < 32 ? len - k : 32);
+    } else {
+        S_T* __restrict out = s + row * N + n0;
+        for (int k = 0; k < len; ++k) out[k] = (S_T)sl[k];
+    }
+}
+
 /* Neurons [n0, n0+len) of sample b over all steps, with reset and smooth mode fixed at
  * compile time (RESET, SMOOTH) so the neuron loop vectorises. */
-template <int RESET, int SMOOTH, bool HAS_U>
+template <int RESET, int SMOOTH, bool HAS_U, typename S_T>
 SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* __restrict x,
                   const float* __restrict alpha, const float* __restrict beta, const float* __restrict theta,
-                  const float* __restrict i0, const float* __restrict v0, float* __restrict s,
+                  const float* __restrict i0, const float* __restrict v0, typename Raster<S_T>::type* __restrict s,
                   float* __restrict i_save, float* __restrict u_out, float* __restrict v_last) {
     const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
     const int B = c.batch, N = c.neurons, T = c.steps;
-    float i[sg::kChunk], v[sg::kChunk];
+    float i[sg::kChunk], v[sg::kChunk], sl[sg::kChunk];
     for (int k = 0; k < len; ++k) {
         i[k] = i0[(size_t)b * N + n0 + k];
         v[k] = v0[(size_t)b * N + n0 + k];
@@ -32,23 +56,24 @@ SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len,
     for (int t = 0; t < T; ++t) {
         const size_t row = ((size_t)t * B + b) * N + n0;
         const float* xr = x + row;
-        float* sr = s + row;
         float* ir = i_save + row;
 #pragma GCC ivdep
         for (int k = 0; k < len; ++k) {
             float u;
-            sr[k] = sg_lif_step(c, al[k], be[k], th[k], xr[k], &i[k], &v[k], &u);
+            sl[k] = sg_lif_step(c, al[k], be[k], th[k], xr[k], &i[k], &v[k], &u);
             ir[k] = i[k];
             if (HAS_U) u_out[row + k] = u;
         }
+        store_row<S_T>(s, (size_t)t * B + b, N, n0, sl, len);
     }
     if (v_last)
         for (int k = 0; k < len; ++k) v_last[(size_t)b * N + n0 + k] = v[k];
 }
 
+template <typename S_T>
 void forward_feedforward(const sg_lif_config& c, const float* x, const float* alpha,
                          const float* beta, const float* theta, const float* i0,
-                         const float* v0, float* s, float* i_save, float* u_out, float* v_last) {
+                         const float* v0, typename Raster<S_T>::type* s, float* i_save, float* u_out, float* v_last) {
     const int B = c.batch, N = c.neurons;
     const int64_t nchunk = sg::chunks(N);
     sg::parallel_for((int64_t)B * nchunk, [&, c](int, int64_t begin, int64_t end) {
@@ -58,69 +83,98 @@ void forward_feedforward(const sg_lif_config& c, const float* x, const float* al
             const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
             sg::dispatch_reset(c.reset, [&]<int R>() {
                 if (c.smooth && u_out) {
-                    forward_item<R, 1, true>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+                    forward_item<R, 1, true, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
                 } else if (c.smooth) {
-                    forward_item<R, 1, false>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
+                    forward_item<R, 1, false, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
                 } else if (u_out) {
-                    forward_item<R, 0, true>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+                    forward_item<R, 0, true, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
                 } else {
-                    forward_item<R, 0, false>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
+                    forward_item<R, 0, false, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
                 }
             });
         }
     });
 }
 
+/* Samples [b0, b1) of a recurrent layer over all steps: I[t] gains the rows of W_rec of the
+ * neurons that spiked at t-1 (listed with the table scan of spike_scan.h), then every neuron
+ * takes its step, with reset and smooth mode fixed at compile time so the step vectorises. */
+template <int RESET, int SMOOTH, bool HAS_U, typename S_T>
+SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_t b1, const float* __restrict x,
+                                     const float* __restrict w_rec, const float* __restrict alpha,
+                                     const float* __restrict beta, const float* __restrict theta,
+                                     const float* __restrict i0, const float* __restrict v0,
+                                     typename Raster<S_T>::type* __restrict s,
+                                     float* __restrict i_save, float* __restrict u_out, float* __restrict v_last,
+                                     float* __restrict state, int* __restrict active) {
+    const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
+    const int B = c.batch, N = c.neurons, T = c.steps;
+    float* __restrict i = state;
+    float* __restrict v = i + N;
+    float* __restrict in = v + N;
+    float* __restrict sl = in + N;
+    for (int64_t b = b0; b < b1; ++b) {
+        for (int n = 0; n < N; ++n) {
+            i[n] = i0[b * N + n];
+            v[n] = v0[b * N + n];
+        }
+        for (int t = 0; t < T; ++t) {
+            const size_t row = ((size_t)t * B + b) * N;
+            for (int n = 0; n < N; ++n) in[n] = x[row + n];
+            if (t > 0) {
+                // I[t] += sum_j S[t-1][j] * w_rec[j][:], over the neurons that spiked, in increasing j
+                const size_t prev_row = (size_t)(t - 1) * B + b;
+                if constexpr (std::is_same_v<S_T, Bits>) {
+                    const int count = sg::nonzeros_bits(s + prev_row * SG_BIT_WORDS(N), N, active);
+                    for (int a = 0; a < count; ++a) sg::axpy(in, w_rec + (size_t)active[a] * N, 1.0f, 0, N);
+                } else {
+                    const S_T* prev = s + prev_row * N;
+                    const int count = sg::nonzeros(prev, N, active);
+                    for (int a = 0; a < count; ++a) {
+                        const int j = active[a];
+                        sg::axpy(in, w_rec + (size_t)j * N, (float)prev[j], 0, N);
+                    }
+                }
+            }
+            float* __restrict ir = i_save + row;
+#pragma GCC ivdep
+            for (int n = 0; n < N; ++n) {
+                float u;
+                sl[n] = sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
+                ir[n] = i[n];
+                if (HAS_U) u_out[row + n] = u;
+            }
+            store_row<S_T>(s, (size_t)t * B + b, N, 0, sl, N);
+        }
+        if (v_last)
+            for (int n = 0; n < N; ++n) v_last[b * N + n] = v[n];
+    }
+}
+
+template <typename S_T>
 int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec,
                       const float* alpha, const float* beta, const float* theta,
-                      const float* i0, const float* v0, float* s, float* i_save,
+                      const float* i0, const float* v0, typename Raster<S_T>::type* s, float* i_save,
                       float* u_out, float* v_last) {
-    const int B = c.batch, N = c.neurons, T = c.steps;
+    const int B = c.batch, N = c.neurons;
     const int parts = sg::parts_for(B);
     std::vector<float> state;
     std::vector<int> active_all;
     try {
-        state.resize((size_t)parts * 3 * N);
-        active_all.resize((size_t)parts * N);
+        state.resize((size_t)parts * 4 * N);
+        active_all.resize((size_t)parts * (N + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
     sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
-        float* i = state.data() + (size_t)part * 3 * N;
-        float* v = i + N;
-        float* in = v + N;
-        int* active = active_all.data() + (size_t)part * N;
-        for (int64_t b = begin; b < end; ++b) {
-            for (int n = 0; n < N; ++n) {
-                i[n] = i0[b * N + n];
-                v[n] = v0[b * N + n];
-            }
-            for (int t = 0; t < T; ++t) {
-                const size_t row = ((size_t)t * B + b) * N;
-                for (int n = 0; n < N; ++n) in[n] = x[row + n];
-                if (t > 0) {
-                    // I[t] += sum_j S[t-1][j] * w_rec[j][:], over the neurons that spiked
-                    const float* prev = s + row - (size_t)B * N;
-                    int count = 0;
-                    for (int j = 0; j < N; ++j)
-                        if (prev[j] != 0.0f) active[count++] = j;
-                    for (int a = 0; a < count; ++a) {
-                        const int j = active[a];
-                        const float sj = prev[j];
-                        const float* w = w_rec + (size_t)j * N;
-                        for (int n = 0; n < N; ++n) in[n] += sj * w[n];
-                    }
-                }
-                for (int n = 0; n < N; ++n) {
-                    float u;
-                    s[row + n] = sg_lif_step(c, alpha[n], beta[n], theta[n], in[n], &i[n], &v[n], &u);
-                    i_save[row + n] = i[n];
-                    if (u_out) u_out[row + n] = u;
-                }
-            }
-            if (v_last)
-                for (int n = 0; n < N; ++n) v_last[b * N + n] = v[n];
-        }
+        float* st = state.data() + (size_t)part * 4 * N;
+        int* active = active_all.data() + (size_t)part * (N + sg::kSlack);
+        sg::dispatch_reset(c.reset, [&]<int R>() {
+            if (c.smooth && u_out) recurrent_samples<R, 1, true, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);
+            else if (c.smooth) recurrent_samples<R, 1, false, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last, st, active);
+            else if (u_out) recurrent_samples<R, 0, true, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);
+            else recurrent_samples<R, 0, false, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last, st, active);
+        });
     });
     return SG_OK;
 }
@@ -130,14 +184,27 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
 SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float* w_rec,
                           const float* alpha, const float* beta, const float* theta,
                           const float* i0, const float* v0,
-                          float* s, float* i_save, float* u_out, float* v_last) {
+                          void* s, float* i_save, float* u_out, float* v_last) {
     int st = sg::check_config(cfg);
     if (st != SG_OK) return st;
     if (sg::any_null(x, alpha, beta, theta, i0, v0, s, i_save)) return SG_ERR_NULL_POINTER;
     // A local copy: the float outputs could alias the caller's struct, which would force
     // the compiler to reload every setting after every store.
     const sg_lif_config c = *cfg;
-    if (w_rec) return forward_recurrent(c, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
-    forward_feedforward(c, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
+    if (c.spike_dtype == SG_BIT) {
+        uint32_t* sb = static_cast<uint32_t*>(s);
+        if (w_rec) return forward_recurrent<Bits>(c, x, w_rec, alpha, beta, theta, i0, v0, sb, i_save, u_out, v_last);
+        forward_feedforward<Bits>(c, x, alpha, beta, theta, i0, v0, sb, i_save, u_out, v_last);
+        return SG_OK;
+    }
+    if (c.spike_dtype == SG_U8) {
+        uint8_t* s8 = static_cast<uint8_t*>(s);
+        if (w_rec) return forward_recurrent<uint8_t>(c, x, w_rec, alpha, beta, theta, i0, v0, s8, i_save, u_out, v_last);
+        forward_feedforward<uint8_t>(c, x, alpha, beta, theta, i0, v0, s8, i_save, u_out, v_last);
+        return SG_OK;
+    }
+    float* sf = static_cast<float*>(s);
+    if (w_rec) return forward_recurrent<float>(c, x, w_rec, alpha, beta, theta, i0, v0, sf, i_save, u_out, v_last);
+    forward_feedforward<float>(c, x, alpha, beta, theta, i0, v0, sf, i_save, u_out, v_last);
     return SG_OK;
 }

@@ -1,4 +1,22 @@
-/* spikegrad CPU: spike-sparse products (spike_matmul.h). */
+/* spikegrad CPU: spike-sparse products (spike_matmul.h).
+ *
+ * Both products are bound by how fast rows of the dense operand reach the adders, so both
+ * work on blocks of kCols = 64 output columns (eight 8-float vectors held in registers)
+ * copied into contiguous buffers: rows of a [K][N] matrix whose N is a power of two lie a
+ * power of two apart and would share a quarter of the cache sets.
+ *
+ * Forward, out = beta*out + x W: threads own contiguous row ranges. Each thread lists the
+ * nonzeros of its rows once, then for every column block of W (K x 64 floats, in L2) sums
+ * the listed weight rows of each row in registers. Every out entry adds its terms in
+ * increasing input index j.
+ *
+ * Weight gradient, dw = beta*dw + x^T g: the nonzeros of x are sorted, per block of
+ * kGradRows rows, by input j (a column index). Threads own column blocks of dw; for each row
+ * block the 256 x 64 block of g is copied to L2, and for each input j the dw[j] block is
+ * loaded once, the g rows where x[r][j] != 0 are added in increasing r, and it is stored
+ * once. A narrow dw (few column blocks) is also split into a fixed number of row groups that
+ * are summed apart and then added in order (row_groups). Every dw entry's sum order depends on
+ * the shape only, never on the thread count. */
 #include "spikegrad/spike_matmul.h"
 
 #include <cstdint>
@@ -6,142 +24,411 @@
 #include <vector>
 
 #include "cpu_common.h"
+#include "spike_scan.h"
 
 namespace {
 
-/* Indices of the nonzero entries of one row; returns their count. Blocks of eight floats
- * whose bits are all zero are skipped with one test (at 5% density two blocks in three);
- * a -0.0f is listed as nonzero, which adds an exact zero and changes nothing. */
-inline int nonzeros(const float* row, int k, int* idx) {
-    int c = 0, j = 0;
-    for (; j + 8 <= k; j += 8) {
-        uint64_t w[4];
-        std::memcpy(w, row + j, sizeof w);
-        if ((w[0] | w[1] | w[2] | w[3]) == 0) continue;
-        for (int i = 0; i < 8; ++i) {
-            idx[c] = j + i;
-            c += row[j + i] != 0.0f;
+using sg::all_ones;
+using sg::kSlack;
+using sg::nonzeros;
+
+constexpr int kCols = 64;       // output columns summed in registers: 8 AVX2 vectors
+constexpr int kGradRows = 256;  // weight gradient: rows per block of the column index (<= 256: uint8 rows)
+
+/* ---- 64 columns in registers ---- */
+
+/* Named vector variables stay in registers where GCC would spill a float[64] on every step.
+ * In the baseline (SSE2) clone each is a pair of SSE registers. */
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4)));  // for unaligned rows
+
+struct Acc64 {
+    v8 a0, a1, a2, a3, a4, a5, a6, a7;
+
+    static inline v8 ld(const float* p) { return *reinterpret_cast<const v8u*>(p); }
+    static inline void st(float* p, v8 v) { *reinterpret_cast<v8u*>(p) = v; }
+
+    inline void zero() { a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = v8{}; }
+    inline void load(const float* p) {
+        a0 = ld(p); a1 = ld(p + 8); a2 = ld(p + 16); a3 = ld(p + 24);
+        a4 = ld(p + 32); a5 = ld(p + 40); a6 = ld(p + 48); a7 = ld(p + 56);
+    }
+    inline void scale(float b) {
+        a0 *= b; a1 *= b; a2 *= b; a3 *= b; a4 *= b; a5 *= b; a6 *= b; a7 *= b;
+    }
+    inline void add(const float* p) {
+        a0 += ld(p); a1 += ld(p + 8); a2 += ld(p + 16); a3 += ld(p + 24);
+        a4 += ld(p + 32); a5 += ld(p + 40); a6 += ld(p + 48); a7 += ld(p + 56);
+    }
+    inline void add_scaled(float x, const float* p) {
+        a0 += x * ld(p); a1 += x * ld(p + 8); a2 += x * ld(p + 16); a3 += x * ld(p + 24);
+        a4 += x * ld(p + 32); a5 += x * ld(p + 40); a6 += x * ld(p + 48); a7 += x * ld(p + 56);
+    }
+    inline void store(float* p) const {
+        st(p, a0); st(p + 8, a1); st(p + 16, a2); st(p + 24, a3);
+        st(p + 32, a4); st(p + 40, a5); st(p + 48, a6); st(p + 56, a7);
+    }
+};
+static_assert(kCols == 64, "Acc64 holds kCols columns");
+
+/* Copies columns [n0, n0+width) of rows [0, k) of m (row length ld) into packed [k][kCols]. */
+inline void pack_columns(float* __restrict packed, const float* __restrict m, int64_t ld, int k, int n0, int width) {
+    for (int j = 0; j < k; ++j) std::memcpy(packed + (size_t)j * kCols, m + (size_t)j * ld + n0, sizeof(float) * width);
+}
+
+inline void unpack_columns(float* __restrict m, const float* __restrict packed, int64_t ld, int k, int n0, int width) {
+    for (int j = 0; j < k; ++j) std::memcpy(m + (size_t)j * ld + n0, packed + (size_t)j * kCols, sizeof(float) * width);
+}
+
+/* Growing per-thread scratch: it lives as long as the thread (the pool's threads persist) and
+ * only grows, so a steady training loop allocates nothing. */
+template <typename T>
+inline bool room(std::vector<T>& v, size_t n) {
+    if (v.size() >= n) return true;
+    try {
+        size_t cap = v.size() < 1024 ? 1024 : v.size();
+        while (cap < n) cap *= 2;
+        v.resize(cap);
+    } catch (...) {
+        return false;
+    }
+    return true;
+}
+
+/* ---- forward ---- */
+
+struct ForwardScratch {
+    std::vector<int64_t> start;  // [rows + 1] list of row q is [start[q], start[q+1])
+    std::vector<int> idx;
+    std::vector<float> val;      // values, only for rows that are not all ones
+    std::vector<int64_t> vstart; // [rows] offset into val, or -1 for a row of ones
+    std::vector<float> packed;   // one column block of W, [K][kCols]
+};
+thread_local ForwardScratch t_forward;
+
+template <typename X_T>
+SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outputs, const sg::RowsOf<X_T> x,
+                               const float* w, float beta, float* out) {
+    ForwardScratch& f = t_forward;
+    const int64_t nr = end - begin;
+    if (!room(f.start, nr + 1) || !room(f.vstart, nr) || !room(f.packed, (size_t)inputs * kCols)) return SG_ERR_ALLOC;
+    int64_t nval = 0;
+    f.start[0] = 0;
+    for (int64_t q = 0; q < nr; ++q) {
+        const int64_t s = f.start[q];
+        if (!room(f.idx, (size_t)s + inputs + kSlack)) return SG_ERR_ALLOC;
+        const int64_t r = begin + q;
+        const int c = x.list(r, f.idx.data() + s);
+        f.start[q + 1] = s + c;
+        if (x.ones(r, f.idx.data() + s, c)) {
+            f.vstart[q] = -1;
+        } else {
+            if (!room(f.val, (size_t)nval + c)) return SG_ERR_ALLOC;
+            for (int a = 0; a < c; ++a) f.val[nval + a] = x.value(r, f.idx[s + a]);
+            f.vstart[q] = nval;
+            nval += c;
         }
     }
-    for (; j < k; ++j) {
-        idx[c] = j;
-        c += row[j] != 0.0f;
+    const int* idx = f.idx.data();
+    float* wp = f.packed.data();
+    for (int n0 = 0; n0 < outputs; n0 += kCols) {
+        const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+        // a narrow last block (a readout of 20, say) is padded with zero columns, so every
+        // block takes the 64-wide register path; only `width` columns are stored
+        if (width < kCols) std::memset(wp, 0, sizeof(float) * (size_t)inputs * kCols);
+        pack_columns(wp, w, outputs, inputs, n0, width);
+        for (int64_t q = 0; q < nr; ++q) {
+            float* o = out + (size_t)(begin + q) * outputs + n0;
+            const int* ix = idx + f.start[q];
+            const int count = (int)(f.start[q + 1] - f.start[q]);
+            const float* val = f.vstart[q] < 0 ? nullptr : f.val.data() + f.vstart[q];
+            float tail[kCols];
+            float* dst = width == kCols ? o : tail;
+            Acc64 acc;
+            if (beta == 0.0f) {
+                acc.zero();
+            } else {
+                if (width < kCols) {
+                    for (int c = 0; c < width; ++c) tail[c] = o[c];
+                    for (int c = width; c < kCols; ++c) tail[c] = 0.0f;
+                }
+                acc.load(dst);
+                acc.scale(beta);
+            }
+            if (!val)
+                for (int a = 0; a < count; ++a) acc.add(wp + (size_t)ix[a] * kCols);
+            else
+                for (int a = 0; a < count; ++a) acc.add_scaled(val[a], wp + (size_t)ix[a] * kCols);
+            acc.store(dst);
+            if (width < kCols)
+                for (int c = 0; c < width; ++c) o[c] = tail[c];
+        }
     }
+    return SG_OK;
+}
+
+template <typename X_T>
+int spike_matmul(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, const float* w, float beta, float* out) {
+    std::vector<int> status(sg::parts_for(rows), SG_OK);
+    sg::parallel_for(rows, [&](int part, int64_t begin, int64_t end) {
+        status[part] = forward_rows(begin, end, inputs, outputs, x, w, beta, out);
+    });
+    for (int st : status)
+        if (st != SG_OK) return st;
+    return SG_OK;
+}
+
+/* ---- weight gradient ---- */
+
+/* The nonzeros of one block of kGradRows rows sorted by input: the entries of input j are
+ * [start[j], start[j+1]), each a row of the block (increasing) and, unless the block is all
+ * ones, its value. */
+struct BlockIndex {
+    const int32_t* start = nullptr;  // [K + 1]
+    const uint8_t* row = nullptr;
+    const float* val = nullptr;      // null: every value is 1
+};
+
+struct IndexScratch {
+    std::vector<int> idx;           // nonzero lists of one block's rows, back to back
+    std::vector<int> rstart;        // [kGradRows + 1]
+    std::vector<int32_t> starts;    // [blocks][K + 1]
+    std::vector<uint8_t> rows;
+    std::vector<float> vals;
+    std::vector<size_t> first;      // [blocks] offset of each block's entries in rows/vals
+    std::vector<char> ones;         // [blocks]
+};
+thread_local IndexScratch t_index;
+
+/* Builds the index of blocks [b0, b1) into this thread's scratch and points out[b] into it.
+ * Each block's rows are scanned once into row lists; a counting sort by input makes the
+ * column lists. */
+template <typename X_T>
+SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, const sg::RowsOf<X_T> x, BlockIndex* out) {
+    IndexScratch& s = t_index;
+    const size_t nb = (size_t)(b1 - b0), stride = (size_t)inputs + 1;
+    if (!room(s.starts, nb * stride) || !room(s.rstart, (size_t)kGradRows + 1) || !room(s.first, nb) || !room(s.ones, nb))
+        return SG_ERR_ALLOC;
+    size_t total = 0;
+    for (int64_t b = b0; b < b1; ++b) {
+        const size_t lb = (size_t)(b - b0);
+        const int r0 = (int)(b * kGradRows), r1 = r0 + kGradRows < rows ? r0 + kGradRows : rows;
+        int* rs = s.rstart.data();
+        rs[0] = 0;
+        bool all1 = true;
+        for (int r = r0; r < r1; ++r) {
+            const int at = rs[r - r0];
+            if (!room(s.idx, (size_t)at + inputs + kSlack)) return SG_ERR_ALLOC;
+            const int c = x.list(r, s.idx.data() + at);
+            all1 = all1 && x.ones(r, s.idx.data() + at, c);
+            rs[r - r0 + 1] = at + c;
+        }
+        const int n = rs[r1 - r0];
+        const int* idx = s.idx.data();
+        int32_t* st = s.starts.data() + lb * stride;
+        for (size_t j = 0; j <= (size_t)inputs; ++j) st[j] = 0;
+        for (int a = 0; a < n; ++a) st[idx[a] + 1]++;
+        for (int j = 0; j < inputs; ++j) st[j + 1] += st[j];
+        if (!room(s.rows, total + n + 1) || (!all1 && !room(s.vals, total + n + 1))) return SG_ERR_ALLOC;
+        s.first[lb] = total;
+        s.ones[lb] = all1;
+        // fill: st[j] walks up to the next input's start, then is moved back below
+        uint8_t* rw = s.rows.data() + total;
+        for (int q = 0; q < r1 - r0; ++q) {
+            for (int a = rs[q]; a < rs[q + 1]; ++a) {
+                const int32_t p = st[idx[a]]++;
+                rw[p] = (uint8_t)q;
+                if (!all1) s.vals[total + p] = x.value(r0 + q, idx[a]);
+            }
+        }
+        for (int j = inputs; j > 0; --j) st[j] = st[j - 1];
+        st[0] = 0;
+        total += (size_t)n;
+    }
+    // the scratch may have moved while it grew: hand out pointers only now
+    for (int64_t b = b0; b < b1; ++b) {
+        const size_t lb = (size_t)(b - b0);
+        out[b] = BlockIndex{s.starts.data() + lb * stride, s.rows.data() + s.first[lb],
+                            s.ones[lb] ? nullptr : s.vals.data() + s.first[lb]};
+    }
+    return SG_OK;
+}
+
+struct GradScratch {
+    std::vector<float> dw, g;  // packed [K][kCols] block of dw and [kGradRows][kCols] block of g
+};
+thread_local GradScratch t_grad;
+
+/* dwp (packed [K][kCols], column block cb) += the products of row blocks [b0, b1), rows in
+ * increasing order. */
+SG_CPU_CLONES void accumulate_rows(int64_t cb, int64_t b0, int64_t b1, int rows, int inputs, int outputs, const float* g,
+                                   const std::vector<BlockIndex>& index, float* dwp, float* gp) {
+    const int n0 = (int)cb * kCols;
+    const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+    if (width < kCols) std::memset(gp, 0, sizeof(float) * kGradRows * kCols);
+    for (int64_t b = b0; b < b1; ++b) {
+        const int r0 = (int)b * kGradRows, nr = rows - r0 < kGradRows ? rows - r0 : kGradRows;
+        pack_columns(gp, g + (size_t)r0 * outputs, outputs, nr, n0, width);
+        const BlockIndex& bi = index[b];
+        for (int j = 0; j < inputs; ++j) {
+            const int32_t e0 = bi.start[j], e1 = bi.start[j + 1];
+            if (e0 == e1) continue;
+            float* d = dwp + (size_t)j * kCols;
+            Acc64 acc;
+            acc.load(d);
+            if (!bi.val)
+                for (int32_t a = e0; a < e1; ++a) acc.add(gp + (size_t)bi.row[a] * kCols);
+            else
+                for (int32_t a = e0; a < e1; ++a) acc.add_scaled(bi.val[a], gp + (size_t)bi.row[a] * kCols);
+            acc.store(d);
+        }
+    }
+}
+
+/* dwp = beta * dw[:, column block] (packed). */
+inline void start_block(float* dwp, const float* dw, float beta, int inputs, int outputs, int n0, int width) {
+    if (beta == 0.0f) {
+        std::memset(dwp, 0, sizeof(float) * (size_t)inputs * kCols);
+        return;
+    }
+    pack_columns(dwp, dw, outputs, inputs, n0, width);
+    if (beta != 1.0f)
+        for (size_t k = 0; k < (size_t)inputs * kCols; ++k) dwp[k] *= beta;
+}
+
+/* Row groups of the weight gradient: a layer with few column blocks (a readout of 20) would
+ * leave threads idle, so its rows are split into a fixed number of groups (a function of the
+ * shape only, never of the thread count) that sum separately and are added in group order. */
+inline int64_t row_groups(int64_t row_blocks, int64_t col_blocks) {
+    if (col_blocks >= 8) return 1;
+    const int64_t g = 8 / col_blocks;
+    return g < row_blocks ? g : row_blocks;
+}
+
+template <typename X_T>
+int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, const float* g, float beta, float* dw) {
+    const int64_t nb = (rows + kGradRows - 1) / kGradRows;
+    std::vector<BlockIndex> index(nb);
+    std::vector<int> status(sg::num_threads() + 1, SG_OK);
+    sg::parallel_for(nb, [&](int part, int64_t b0, int64_t b1) {
+        status[part] = index_blocks(b0, b1, rows, inputs, x, index.data());
+    });
+    for (int st : status)
+        if (st != SG_OK) return st;
+    const int64_t blocks = (outputs + kCols - 1) / kCols, groups = row_groups(nb, blocks);
+    const size_t block_floats = (size_t)inputs * kCols;
+    float* partial = nullptr;  // [blocks][groups][K][kCols] when groups > 1
+    if (groups > 1) {
+        partial = sg::workspace<float>(sg::kWsGradPartials, (size_t)blocks * groups * block_floats);
+        if (!partial) return SG_ERR_ALLOC;
+    }
+    sg::parallel_for(blocks * groups, [&](int part, int64_t i0, int64_t i1) {
+        GradScratch& s = t_grad;
+        if (!room(s.dw, block_floats) || !room(s.g, (size_t)kGradRows * kCols)) {
+            status[part] = SG_ERR_ALLOC;
+            return;
+        }
+        for (int64_t item = i0; item < i1; ++item) {
+            const int64_t cb = item / groups, grp = item % groups;
+            const int n0 = (int)cb * kCols;
+            const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+            if (groups == 1) {
+                start_block(s.dw.data(), dw, beta, inputs, outputs, n0, width);
+                accumulate_rows(cb, 0, nb, rows, inputs, outputs, g, index, s.dw.data(), s.g.data());
+                unpack_columns(dw, s.dw.data(), outputs, inputs, n0, width);
+            } else {
+                float* p = partial + (size_t)item * block_floats;
+                std::memset(p, 0, sizeof(float) * block_floats);
+                accumulate_rows(cb, nb * grp / groups, nb * (grp + 1) / groups, rows, inputs, outputs, g, index, p, s.g.data());
+            }
+        }
+    });
+    for (int st : status)
+        if (st != SG_OK) return st;
+    if (groups > 1) {
+        // dw = beta*dw + group 0 + group 1 + ..., in that order, columns in parallel
+        sg::parallel_for(blocks, [&](int, int64_t c0, int64_t c1) {
+            for (int64_t cb = c0; cb < c1; ++cb) {
+                const int n0 = (int)cb * kCols;
+                const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+                for (int j = 0; j < inputs; ++j) {
+                    float* d = dw + (size_t)j * outputs + n0;
+                    for (int c = 0; c < width; ++c) {
+                        float v = beta == 0.0f ? 0.0f : beta * d[c];
+                        for (int64_t grp = 0; grp < groups; ++grp)
+                            v += partial[((size_t)cb * groups + grp) * block_floats + (size_t)j * kCols + c];
+                        d[c] = v;
+                    }
+                }
+            }
+        });
+    }
+    return SG_OK;
+}
+
+template <typename X_T>
+long long count_nonzero(const X_T* p, long long n) {
+    long long c = 0;
+    for (long long k = 0; k < n; ++k) c += p[k] != 0;  // vectorises
     return c;
-}
-
-/* As nonzeros(), but writes only the listed indices (no speculative store past the count),
- * for filling compressed rows that lie back to back. */
-inline void nonzeros_exact(const float* row, int k, int* idx) {
-    int c = 0, j = 0;
-    for (; j + 8 <= k; j += 8) {
-        uint64_t w[4];
-        std::memcpy(w, row + j, sizeof w);
-        if ((w[0] | w[1] | w[2] | w[3]) == 0) continue;
-        for (int i = 0; i < 8; ++i)
-            if (row[j + i] != 0.0f) idx[c++] = j + i;
-    }
-    for (; j < k; ++j)
-        if (row[j] != 0.0f) idx[c++] = j;
-}
-
-/* Rows [begin, end) of the forward product. */
-SG_CPU_CLONES void forward_rows(int64_t begin, int64_t end, int inputs, int outputs, const float* x,
-                                const float* w, float beta, float* out, int* idx) {
-    for (int64_t r = begin; r < end; ++r) {
-        const float* xr = x + (size_t)r * inputs;
-        float* __restrict o = out + (size_t)r * outputs;
-        if (beta == 0.0f) {
-            for (int n = 0; n < outputs; ++n) o[n] = 0.0f;
-        } else if (beta != 1.0f) {
-            for (int n = 0; n < outputs; ++n) o[n] *= beta;
-        }
-        const int count = nonzeros(xr, inputs, idx);
-        for (int a = 0; a < count; ++a) sg::axpy(o, w + (size_t)idx[a] * outputs, xr[idx[a]], 0, outputs);
-    }
-}
-
-/* Columns [n0, n1) of dw over every row, from the compressed rows (start/idx). */
-SG_CPU_CLONES void weight_grad_columns(int n0, int n1, int rows, int inputs, int outputs, const float* x,
-                                       const float* g, float beta, float* dw, const int64_t* start, const int* idx) {
-    for (int j = 0; j < inputs; ++j) {
-        float* __restrict d = dw + (size_t)j * outputs;
-        if (beta == 0.0f) {
-            for (int n = n0; n < n1; ++n) d[n] = 0.0f;
-        } else if (beta != 1.0f) {
-            for (int n = n0; n < n1; ++n) d[n] *= beta;
-        }
-    }
-    for (int r = 0; r < rows; ++r) {
-        const float* xr = x + (size_t)r * inputs;
-        const float* gr = g + (size_t)r * outputs;
-        for (int64_t a = start[r]; a < start[r + 1]; ++a) sg::axpy(dw + (size_t)idx[a] * outputs, gr, xr[idx[a]], n0, n1);
-    }
 }
 
 }  // namespace
 
-SG_API int sg_spike_matmul(int rows, int inputs, int outputs, const float* x, const float* w,
-                           float beta, float* out) {
+SG_API int sg_spike_matmul(int rows, int inputs, int outputs, const void* x, int x_dtype,
+                           const float* w, float beta, float* out) {
     if (rows < 1 || inputs < 1 || outputs < 1) return SG_ERR_BAD_SHAPE;
     if (sg::any_null(x, w, out)) return SG_ERR_NULL_POINTER;
-    const int parts = sg::parts_for(rows);
-    std::vector<int> idx_all;
-    try {
-        idx_all.resize((size_t)parts * inputs);
-    } catch (...) {
-        return SG_ERR_ALLOC;
+    switch (x_dtype) {
+    case SG_F32: return spike_matmul(rows, inputs, outputs, sg::RowsOf<float>{static_cast<const float*>(x), inputs}, w, beta, out);
+    case SG_U8: return spike_matmul(rows, inputs, outputs, sg::RowsOf<uint8_t>{static_cast<const uint8_t*>(x), inputs}, w, beta, out);
+    case SG_BIT: return spike_matmul(rows, inputs, outputs, sg::RowsOf<sg::Bits>{static_cast<const uint32_t*>(x), inputs}, w, beta, out);
+    default: return SG_ERR_BAD_ENUM;
     }
-    sg::parallel_for(rows, [&](int part, int64_t begin, int64_t end) {
-        forward_rows(begin, end, inputs, outputs, x, w, beta, out, idx_all.data() + (size_t)part * inputs);
-    });
-    return SG_OK;
 }
 
-SG_API int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, const float* x,
+SG_API int sg_spike_matmul_weight_grad(int rows, int inputs, int outputs, const void* x, int x_dtype,
                                        const float* g, float beta, float* dw) {
     if (rows < 1 || inputs < 1 || outputs < 1) return SG_ERR_BAD_SHAPE;
     if (sg::any_null(x, g, dw)) return SG_ERR_NULL_POINTER;
-    // Pass 1, over rows: count the nonzero inputs of every row; then their indices in
-    // compressed rows, so the column slices of pass 2 do not each scan all of x.
-    std::vector<int64_t> start;
-    std::vector<int> idx;
-    const int parts = sg::parts_for(rows);
-    std::vector<int> scratch;
-    try {
-        start.resize((size_t)rows + 1);
-        scratch.resize((size_t)parts * inputs);
-    } catch (...) {
-        return SG_ERR_ALLOC;
+    switch (x_dtype) {
+    case SG_F32: return weight_grad(rows, inputs, outputs, sg::RowsOf<float>{static_cast<const float*>(x), inputs}, g, beta, dw);
+    case SG_U8: return weight_grad(rows, inputs, outputs, sg::RowsOf<uint8_t>{static_cast<const uint8_t*>(x), inputs}, g, beta, dw);
+    case SG_BIT: return weight_grad(rows, inputs, outputs, sg::RowsOf<sg::Bits>{static_cast<const uint32_t*>(x), inputs}, g, beta, dw);
+    default: return SG_ERR_BAD_ENUM;
     }
-    sg::parallel_for(rows, [&](int part, int64_t begin, int64_t end) {
-        int* tmp = scratch.data() + (size_t)part * inputs;
-        for (int64_t r = begin; r < end; ++r) start[r + 1] = nonzeros(x + (size_t)r * inputs, inputs, tmp);
-    });
-    start[0] = 0;
-    for (int r = 0; r < rows; ++r) start[r + 1] += start[r];
-    try {
-        idx.resize((size_t)start[rows] + 1);
-    } catch (...) {
-        return SG_ERR_ALLOC;
-    }
-    sg::parallel_for(rows, [&](int, int64_t begin, int64_t end) {
-        for (int64_t r = begin; r < end; ++r) nonzeros_exact(x + (size_t)r * inputs, inputs, idx.data() + start[r]);
-    });
-    // Pass 2: threads own column slices of dw (multiples of 16 floats), so every dw entry is
-    // summed by one thread in row order: the same bits for any thread count.
-    const int64_t slices = (outputs + 15) / 16;
-    sg::parallel_for(slices, [&](int, int64_t begin, int64_t end) {
-        const int n0 = (int)(begin * 16);
-        const int n1 = (int)(end * 16 < outputs ? end * 16 : outputs);
-        weight_grad_columns(n0, n1, rows, inputs, outputs, x, g, beta, dw, start.data(), idx.data());
-    });
-    return SG_OK;
 }
 
-SG_API long long sg_count_nonzero(const float* p, long long n) {
+SG_API long long sg_count_nonzero(const void* p, int dtype, long long n) {
     if (!p || n <= 0) return 0;
-    long long c = 0;
-    for (long long k = 0; k < n; ++k) c += p[k] != 0.0f;
-    return c;
+    switch (dtype) {
+    case SG_F32: return count_nonzero(static_cast<const float*>(p), n);
+    case SG_U8: return count_nonzero(static_cast<const uint8_t*>(p), n);
+    case SG_BIT: {  // n words; a row's unused high bits are zero
+        const uint32_t* w = static_cast<const uint32_t*>(p);
+        long long c = 0;
+        for (long long k = 0; k < n; ++k) c += __builtin_popcount(w[k]);
+        return c;
+    }
+    default: return -1;
+    }
+}
+
+SG_API double sg_sum(const void* p, int dtype, long long n) {
+    if (!p || n <= 0) return 0.0;
+    double s = 0.0;
+    if (dtype == SG_F32) {
+        const float* f = static_cast<const float*>(p);
+        for (long long k = 0; k < n; ++k) s += f[k];
+    } else if (dtype == SG_U8) {
+        const uint8_t* b = static_cast<const uint8_t*>(p);
+        long long c = 0;  // exact in integers, then one conversion
+        for (long long k = 0; k < n; ++k) c += b[k];
+        s = (double)c;
+    } else if (dtype == SG_BIT) {
+        s = (double)sg_count_nonzero(p, dtype, n);
+    } else {
+        return __builtin_nan("");
+    }
+    return s;
 }

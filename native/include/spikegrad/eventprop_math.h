@@ -133,9 +133,16 @@ SG_HD double sg_ep_crossing(double v0, double i0, double tau_mem, double tau_syn
     return sg_ep_root(v0, i0, tau_mem, tau_syn, theta, 0.0, dm, v0 - theta, fhi);
 }
 
-/* Reverse-time closed form of one neuron's adjoint over a gap d > 0 with the constant
- * source src = dl_V/dV (0 for every neuron but a mean-voltage readout). */
-SG_HD void sg_ep_adjoint_advance(double d, double tau_mem, double tau_syn, double src, double* lam_v, double* lam_i) {
+/* Reverse-time closed form of one neuron's adjoint over a gap d > 0 (no source). */
+SG_HD void sg_ep_adjoint_advance(double d, double tau_mem, double tau_syn, double* lam_v, double* lam_i) {
+    double mu_v = *lam_v, mu_i = *lam_i;
+    *lam_i = mu_i * exp(-d / tau_syn) + mu_v * sg_ep_kernel(d, tau_syn, tau_mem);
+    *lam_v = mu_v * exp(-d / tau_mem);
+}
+
+/* The same with the constant source src = dl_V/dV (0 for every neuron but a mean-voltage
+ * readout); with src = 0 it gives the bits of sg_ep_adjoint_advance. */
+SG_HD void sg_ep_adjoint_advance_source(double d, double tau_mem, double tau_syn, double src, double* lam_v, double* lam_i) {
     double mu_v = *lam_v + src, mu_i = *lam_i + src;
     *lam_i = mu_i * exp(-d / tau_syn) + mu_v * sg_ep_kernel(d, tau_syn, tau_mem) - src;
     *lam_v = mu_v * exp(-d / tau_mem) - src;

@@ -12,6 +12,7 @@
 
 #include "lif_math.h"
 #include "spike_matmul.h"
+#include "masked_matmul.h"
 
 /* Forward over all T steps.
  *   x       [T][B][N] input current X[t] = W x[t] (+ b), precomputed by one GEMM
@@ -20,14 +21,15 @@
  *           sum_j S[t-1][j] w_rec[j][n], with S[-1] = 0
  *   alpha, beta, theta  [N]
  *   i0, v0  [B][N] I[-1] and V[-1]
- *   s       out [T][B][N] S[t] (0/1; sigma(U-theta) in smooth mode)
+ *   s       out [T][B][N] S[t] (0/1; sigma(U-theta) in smooth mode), float or
+ *           uint8_t as cfg->spike_dtype says
  *   i_save  out [T][B][N] I[t], the only state the backward needs
  *   u_out   out [T][B][N] U[t] (before reset), or NULL
  *   v_last  out [B][N] V[T-1] (after reset), or NULL */
 SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float* w_rec,
                           const float* alpha, const float* beta, const float* theta,
                           const float* i0, const float* v0,
-                          float* s, float* i_save, float* u_out, float* v_last);
+                          void* s, float* i_save, float* u_out, float* v_last);
 
 /* Surrogate backward over all T steps (reverse time). U and V are recomputed
  * from i_save with the forward's own arithmetic, so they match it bit for bit.
@@ -47,6 +49,16 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
                            const float* grad_s, const float* grad_u,
                            float* grad_x, float* grad_i0, float* grad_v0,
                            float* grad_alpha, float* grad_beta, float* grad_theta);
+
+/* Where the backward will use dL/dS: mask[t][b][n] = 1 when g*sigma'(U[t] - theta) is
+ * nonzero (sg_grad_s_to_u: zero outside a compact surrogate's support or below
+ * cfg->grad_cutoff), 0 elsewhere. U is recomputed from i_save with the forward's own
+ * arithmetic, as the backward does.
+ *   beta, theta [N]; v0 [B][N]; i_save [T][B][N] from the forward; mask out [T][B][N] uint8.
+ * Returns the number of set entries in *count (may be NULL). */
+SG_API int sg_lif_surrogate_mask(const sg_lif_config* cfg, const float* beta, const float* theta,
+                                 const float* v0, const float* i_save, uint8_t* mask,
+                                 long long* count);
 
 /* Leaky-integrator readout forward (no spikes).
  *   x [T][B][N], alpha, beta [N], i0, u0 [B][N]

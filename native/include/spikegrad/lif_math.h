@@ -50,6 +50,12 @@ typedef struct sg_lif_config {
     float v_reset;     /* V after a spike, SG_RESET_TO_VALUE only         */
     int detach_reset;  /* 1: the reset's S carries no gradient            */
     int smooth;        /* 1: forward uses sigma instead of H (not for ST) */
+    int spike_dtype;   /* enum sg_dtype of the spike raster S: SG_F32, or
+                          SG_U8 (1 byte per neuron-step; not in smooth mode) */
+    float grad_cutoff; /* opt-in sparse backward: a surrogate derivative
+                          g*sigma' below this is taken as 0, so dL/dS of a
+                          neuron-step far from threshold is never needed
+                          (Perez-Nieves & Goodman 2021). 0 = exact, >= 0. */
 } sg_lif_config;
 
 /* ---- forward parts (names follow SpikingJelly's charge / fire / reset) ---- */
@@ -91,9 +97,11 @@ SG_HD float sg_lif_step(const sg_lif_config c, float alpha, float beta, float th
 
 /* ---- backward partials ---- */
 
-/* dS/dU as the backward pass uses it: g * sigma'(U - theta). */
+/* dS/dU as the backward pass uses it: g * sigma'(U - theta), or 0 where that falls
+ * below the opt-in cut-off (exact when grad_cutoff = 0: sigma' >= 0 everywhere). */
 SG_HD float sg_grad_s_to_u(const sg_lif_config c, float u, float theta) {
-    return c.gain * sg_surrogate_grad(c.surrogate, u - theta, c.scale);
+    float d = c.gain * sg_surrogate_grad(c.surrogate, u - theta, c.scale);
+    return d < c.grad_cutoff ? 0.0f : d;
 }
 
 /* Adjoint of one LIF step for one neuron (see the table at the top).

@@ -57,4 +57,18 @@ enum sg_surrogate {
 
 #define SG_SURR_COUNT 7
 
+/* Element type of a buffer passed as void* (spike rasters and layer inputs). */
+enum sg_dtype {
+    SG_F32 = 0,                /* float                                  */
+    SG_U8 = 1,                 /* uint8_t; spikes are 0 or 1             */
+    SG_BIT = 2                 /* bit raster: each row of N entries packed
+                                  little-endian into ceil(N/32) uint32_t
+                                  words (entry n of a row is bit n%32 of
+                                  word n/32), rows back to back, unused
+                                  high bits of a row's last word zero    */
+};
+
+/* uint32_t words of one bit-raster row of n entries. */
+#define SG_BIT_WORDS(n) (((n) + 31) / 32)
+
 #endif

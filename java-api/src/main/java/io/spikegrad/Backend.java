@@ -20,6 +20,24 @@ public interface Backend extends AutoCloseable {
     int threads();
 
     /**
+     * Whether this backend's kernels take tensors of element type {@code t} where the API allows
+     * a choice (spike rasters, sparse operands). F32 and U8 always; {@link DType#BIT} where
+     * implemented. Engines pick the most compact raster a backend supports.
+     */
+    default boolean supports(DType t) { return t != DType.BIT; }
+
+    /**
+     * Turns the NaN/infinity scans of kernel inputs, and the range checks of per-neuron decays,
+     * on (the default) or off. Shapes and arena ownership are always checked. An engine that
+     * checks its user inputs and parameters once and the loss and gradients of every pass may
+     * turn the scans off around its own calls (BpttEngine does): on a large layer they cost as
+     * much as a kernel, and on a device each is a copy to the host.
+     *
+     * @return the previous setting
+     */
+    boolean scanInputs(boolean on);
+
+    /**
      * Row-major single-precision GEMM on contiguous matrices:
      * C = alpha * op(A) * op(B) + beta * C, op(A) is m x k, op(B) is k x n, C is m x n.
      * Offsets are in elements from the start of each tensor.
@@ -30,25 +48,46 @@ public interface Backend extends AutoCloseable {
     /**
      * out = beta*out + x W visiting only the nonzero entries of x (spike_matmul.h): the same
      * product as {@link #gemm} for a spike-sparse x. x [rows][inputs] from element
-     * {@code xOffset}, w [inputs][outputs], out [rows][outputs].
+     * {@code xOffset} (F32, or a U8 spike raster), w [inputs][outputs], out [rows][outputs].
      */
     void spikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out);
 
     /**
      * dw = beta*dw + x^T g visiting only the nonzero entries of x (spike_matmul.h).
-     * x [rows][inputs] from {@code xOffset}, g [rows][outputs] from {@code gOffset}, dw [inputs][outputs].
+     * x [rows][inputs] from {@code xOffset} (F32 or U8), g [rows][outputs] from {@code gOffset},
+     * dw [inputs][outputs].
      */
     void spikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
                                float beta, Tensor dw);
 
-    /** Fraction of nonzero entries of {@code t}. */
+    /** Fraction of nonzero entries of {@code t} (F32 or U8). */
     double density(Tensor t);
 
-    /** LIF forward over all steps (lif.h, {@code sg_lif_forward}). */
+    /** Sum of the entries of {@code t} (F32 or U8) in double, e.g. a spike count. */
+    double sum(Tensor t);
+
+    /**
+     * LIF forward over all steps (lif.h, {@code sg_lif_forward}). The spike raster may be F32
+     * or U8 (one byte per neuron-step; not in smooth mode, where S is sigma(U - theta)).
+     */
     void lifForward(LifKernelConfig config, LifTensors tensors);
 
     /** LIF surrogate backward over all steps (lif.h, {@code sg_lif_backward}). */
     void lifBackward(LifKernelConfig config, LifTensors forward, LifGradTensors grads);
+
+    /**
+     * Where {@link #lifBackward} will use dL/dS (lif.h, {@code sg_lif_surrogate_mask}):
+     * mask [T][B][N] (U8) is 1 where g*sigma'(U - theta) is nonzero, recomputed from the
+     * forward's saved I. Returns the number of ones.
+     */
+    long lifSurrogateMask(LifKernelConfig config, LifTensors forward, Tensor mask);
+
+    /**
+     * out[r][j] = mask[r][j] ? sum_c a[r][c] b[j][c] : 0 (masked_matmul.h): the product
+     * {@code gemm(false, true, ...)} computes, only where a mask asks for it.
+     * a [rows][inner], b [cols][inner], mask [rows][cols] U8, out [rows][cols] overwritten.
+     */
+    void maskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out);
 
     /** Leaky-integrator readout forward (lif.h, {@code sg_li_forward}). */
     void liForward(Shape shape, LiTensors tensors);

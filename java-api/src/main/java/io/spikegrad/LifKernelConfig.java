@@ -18,9 +18,18 @@ import java.util.Objects;
  *                    the backward the exact gradient of a smooth model when the surrogate's
  *                    gain is 1 (with gain g the surrogate path is scaled by g); not for
  *                    straight-through
+ * @param gradCutoff  opt-in sparse backward: a surrogate derivative g*sigma' below this counts
+ *                    as 0, so dL/dS is not needed at neuron-steps far from threshold
+ *                    (Perez-Nieves &amp; Goodman 2021); 0 (the default) is exact, must be &gt;= 0
  */
 public record LifKernelConfig(int steps, int batch, int neurons, ResetMode reset, double vReset,
-                              Surrogate surrogate, boolean detachReset, boolean smooth) {
+                              Surrogate surrogate, boolean detachReset, boolean smooth, double gradCutoff) {
+
+    /** Exact backward (no cut-off). */
+    public LifKernelConfig(int steps, int batch, int neurons, ResetMode reset, double vReset,
+                           Surrogate surrogate, boolean detachReset, boolean smooth) {
+        this(steps, batch, neurons, reset, vReset, surrogate, detachReset, smooth, 0.0);
+    }
 
     public LifKernelConfig {
         Checks.positive("steps", steps);
@@ -29,6 +38,9 @@ public record LifKernelConfig(int steps, int batch, int neurons, ResetMode reset
         Objects.requireNonNull(reset, "reset");
         Objects.requireNonNull(surrogate, "surrogate");
         Checks.finite("vReset", vReset);
+        if (!(gradCutoff >= 0) || Double.isInfinite(gradCutoff)) {
+            throw new IllegalArgumentException("gradCutoff must be finite and >= 0 (0 = exact backward), got " + gradCutoff);
+        }
         if (smooth && !surrogate.kind().hasSmoothForm()) {
             throw new IllegalArgumentException("smooth = true needs a surrogate with a smooth form; "
                     + surrogate.kind() + " has none (use any other kind)");

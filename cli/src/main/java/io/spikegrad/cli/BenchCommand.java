@@ -2,10 +2,13 @@ package io.spikegrad.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
+import io.spikegrad.DType;
 import io.spikegrad.LifParams;
 import io.spikegrad.Surrogate;
+import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttEngine;
 import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.loss.SumMembraneCrossEntropy;
@@ -51,6 +54,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "untimed iterations first (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--surrogate", defaultValue = "fast_sigmoid:10", description = "surrogate KIND:SCALE (default: ${DEFAULT-VALUE})")
+    String surrogate;
+
+    @Option(names = "--grad-cutoff", defaultValue = "0", description = "opt-in sparse backward: surrogate derivatives below this "
+            + "count as 0 (an approximation; default ${DEFAULT-VALUE} = exact)")
+    double gradCutoff;
+
     /** One reference configuration. */
     record Config(String name, int inputs, double p, int[] hidden, boolean recurrent, int classes, int steps, int batch,
                   double[] initMean, double[] initStd) {}
@@ -79,6 +89,18 @@ final class BenchCommand implements Callable<Integer> {
         return b.build(seed);
     }
 
+    private static double sumMs(double[] ms) {
+        double t = 0;
+        for (double m : ms) t += m;
+        return t;
+    }
+
+    private static int spikingNeurons(Network net) {
+        int n = 0;
+        for (var l : net.layers()) n += l.size();
+        return n;
+    }
+
     @Override
     public Integer call() {
         Config c = config(config);
@@ -86,8 +108,8 @@ final class BenchCommand implements Callable<Integer> {
         Network net = network(c, 1);
         // a few fixed input batches, cycled, so input generation is not timed
         SplittableRandom rng = new SplittableRandom(7);
-        float[][] inputs = new float[4][c.steps() * c.batch() * c.inputs()];
-        for (float[] in : inputs) for (int k = 0; k < in.length; k++) in[k] = rng.nextDouble() < c.p() ? 1f : 0f;
+        byte[][] inputs = new byte[4][c.steps() * c.batch() * c.inputs()];
+        for (byte[] in : inputs) for (int k = 0; k < in.length; k++) in[k] = (byte) (rng.nextDouble() < c.p() ? 1 : 0);
         int[] labels = new int[c.batch()];
         for (int b = 0; b < labels.length; b++) labels[b] = b % c.classes();
         Optimizer adam = Optimizer.adam(1e-3);
@@ -95,10 +117,27 @@ final class BenchCommand implements Callable<Integer> {
         double[] ms = new double[iters];
         double[] spikes = new double[c.hidden().length];
         try (Backend be = backend == null ? Backends.best(threads) : Backends.create(backend, threads);
-             BpttEngine engine = new BpttEngine(net, be, BpttSettings.of(1e-3, Surrogate.fastSigmoid(10)))) {
+             Arena data = be.newArena();
+             BpttEngine engine = new BpttEngine(net, be, new BpttSettings(1e-3, Args.surrogate(surrogate), false, false, gradCutoff))) {
+            // the batches live in the backend as spike rasters (bits where it takes them, else
+            // bytes), uploaded once, as a data pipeline that keeps its batches on the device would
+            DType raster = be.supports(DType.BIT) ? DType.BIT : DType.U8;
+            Tensor[] batches = new Tensor[inputs.length];
+            for (int k = 0; k < inputs.length; k++) {
+                float[] f = new float[inputs[k].length];
+                for (int q = 0; q < f.length; q++) f[q] = inputs[k][q];
+                batches[k] = data.allocate(raster, "batch" + k, c.steps(), c.batch(), c.inputs()).copyFrom(f);
+            }
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = 0;
             for (int it = 0; it < warmup + iters; it++) {
+                if (it == warmup) {
+                    engine.timings().reset();
+                    cpu0 = os.getProcessCpuTime();
+                }
                 long t0 = System.nanoTime();
-                BpttEngine.Result r = engine.run(inputs[it % inputs.length], c.steps(), c.batch(), new SumMembraneCrossEntropy(), labels, true);
+                BpttEngine.Result r = engine.run(batches[it % batches.length], c.steps(), c.batch(), new SumMembraneCrossEntropy(), labels, true);
                 adam.step(params, 1e-3);
                 long t1 = System.nanoTime();
                 if (it >= warmup) {
@@ -106,6 +145,7 @@ final class BenchCommand implements Callable<Integer> {
                     for (int l = 0; l < spikes.length; l++) spikes[l] += r.spikeCounts()[l];
                 }
             }
+            double cpuMs = (os.getProcessCpuTime() - cpu0) / 1e6 / iters;
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = iters % 2 == 1 ? sorted[iters / 2] : 0.5 * (sorted[iters / 2 - 1] + sorted[iters / 2]);
@@ -118,15 +158,35 @@ final class BenchCommand implements Callable<Integer> {
             s.addProperty("min_ms", sorted[0]);
             s.addProperty("max_ms", sorted[iters - 1]);
             s.addProperty("samples_per_second", c.batch() / (median / 1e3));
+            // CPU time of the whole process per iteration, all threads: on a busy machine,
+            // cpu_ms / threads is closer to what an idle one would take than the wall clock
+            s.addProperty("cpu_ms_per_iter", cpuMs);
             s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
             s.addProperty("engine_tensor_mb", engine.bytes() / 1048576.0);
             JsonArray rates = new JsonArray();
             for (int l = 0; l < spikes.length; l++) rates.add(spikes[l] / ((double) iters * c.steps() * c.batch() * c.hidden()[l]));
             s.add("hidden_spike_rates", rates);
             JsonArray kernels = new JsonArray();
-            boolean[] sparse = engine.lastSparse();
-            for (int l = 0; l < sparse.length; l++) kernels.add(net.layers().get(l).name() + ":" + (sparse[l] ? "sparse" : "dense"));
+            boolean[] sparse = engine.lastSparse(), sparseGrad = engine.lastSparseGrad();
+            boolean[] masked = engine.lastMasked();
+            double[] needed = engine.lastMaskedFraction();
+            for (int l = 0; l < sparse.length; l++) {
+                kernels.add(net.layers().get(l).name() + ": input " + (sparse[l] ? "sparse" : "dense") + ", weight grad "
+                        + (sparseGrad[l] ? "sparse" : "dense") + (l < masked.length - 1 && net.layers().get(l).kind() == io.spikegrad.net.Layer.Kind.LIF
+                        ? ", dL/dS " + (masked[l] ? String.format(java.util.Locale.ROOT, "masked (%.3f needed)", needed[l]) : "dense") : ""));
+            }
             s.add("kernels", kernels);
+            BpttEngine.Timings tm = engine.timings();
+            JsonObject phases = new JsonObject();
+            phases.addProperty("forward", tm.forwardNanos() / 1e6 / tm.runs());
+            phases.addProperty("loss", tm.lossNanos() / 1e6 / tm.runs());
+            phases.addProperty("backward", tm.backwardNanos() / 1e6 / tm.runs());
+            phases.addProperty("optimizer", (sumMs(ms) - (tm.forwardNanos() + tm.lossNanos() + tm.backwardNanos()) / 1e6) / iters);
+            s.add("mean_ms_by_phase", phases);
+            JsonObject perKernel = new JsonObject();
+            tm.kernelNanos().forEach((k, v) -> perKernel.addProperty(k, v / 1e6 / tm.runs()));
+            s.add("mean_ms_by_kernel", perKernel);
+            s.addProperty("saved_bytes_per_neuron_step", (double) engine.savedBytesPerSample() / (c.steps() * (double) spikingNeurons(net)));
             System.out.println(Json.GSON.toJson(s));
         }
         return 0;

@@ -38,8 +38,7 @@ import picocli.CommandLine.Option;
  * measured: EventProp's is what the native kernel reports it kept for the backward (20 bytes per
  * spike, 36 per readout neuron, eventprop.h); BPTT's is the growth of the engine's tensors
  * ({@link BpttEngine#bytes()}) from a batch of B to one of 2B samples, divided by B, i.e. every
- * per-sample tensor it allocates; of those, the input and per layer x, the output (spikes or U)
- * and I, float32 per neuron-step, are what its backward reads.
+ * per-sample tensor the engine allocates (whatever its layout: it is measured, not derived).
  */
 @Command(name = "compare-gradients", mixinStandardHelpOptions = true,
         description = "Compare exact EventProp gradients with surrogate-BPTT gradients on one batch.")
@@ -121,11 +120,9 @@ final class CompareGradientsCommand implements Callable<Integer> {
         int neurons = 0;
         for (Layer l : proto.layers()) neurons += l.size();
         double bpBytes = (engine2B - engineB) / (double) b;
-        long bpSaved = (long) steps * (proto.inputs() + 3L * neurons) * Float.BYTES;
         System.err.printf("stored per sample: EventProp %.0f bytes (%.1f spikes x 20 B + %d readout x 36 B, native kernel); "
-                        + "BPTT at dt = %.3g s %.0f bytes (%d steps x %d neurons: engine tensors, of which %d bytes are the "
-                        + "input, x, output and I its backward reads): %.0fx%n",
-                epBytes, epSpikes, proto.outputs(), dt, bpBytes, steps, neurons, bpSaved, bpBytes / epBytes);
+                        + "BPTT at dt = %.3g s %.0f bytes (%d steps x %d neurons, the engine's tensors): %.0fx%n",
+                epBytes, epSpikes, proto.outputs(), dt, bpBytes, steps, neurons, bpBytes / epBytes);
 
         JsonArray layers = new JsonArray();
         System.err.printf("%-14s %10s %12s%n", "tensor", "cosine", "|bptt|/|ep|");
@@ -156,7 +153,6 @@ final class CompareGradientsCommand implements Callable<Integer> {
         s.addProperty("eventprop_bytes_per_sample", epBytes);
         s.addProperty("eventprop_spikes_per_sample", epSpikes);
         s.addProperty("bptt_bytes_per_sample", bpBytes);
-        s.addProperty("bptt_backward_reads_bytes_per_sample", bpSaved);
         s.addProperty("bptt_steps", steps);
         s.addProperty("eventprop_clamped_spikes", eventProp.clampedSpikes());
         s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);

@@ -66,8 +66,8 @@ final class Progress {
         if (interactive) {
             if (onScreen > 0 && now - lastDraw < REDRAW_NANOS && batch < batches) return;
             lastDraw = now;
-            String line = String.format(Locale.ROOT, "epoch %d/%d %s %d/%d loss %.4f acc %.1f%% %s",
-                    epoch, epochs, bar(batch, batches), batch, batches, loss, 100 * accuracy, eta);
+            String line = String.format(Locale.ROOT, "epoch %d/%d %s %d/%d loss %.4f%s %s",
+                    epoch, epochs, bar(batch, batches), batch, batches, loss, acc(accuracy), eta);
             err.print('\r' + line + " ".repeat(Math.max(0, onScreen - line.length())));
             err.flush();
             onScreen = line.length();
@@ -78,17 +78,17 @@ final class Progress {
             lastLogEpoch = epoch;
             lastLogTenth = tenth;
             lastLog = now;
-            err.println(String.format(Locale.ROOT, "epoch %d/%d batch %d/%d loss %.4f acc %.1f%% %s",
-                    epoch, epochs, batch, batches, loss, 100 * accuracy, eta));
+            err.println(String.format(Locale.ROOT, "epoch %d/%d batch %d/%d loss %.4f%s %s",
+                    epoch, epochs, batch, batches, loss, acc(accuracy), eta));
         }
     }
 
     /** Ends the progress line (if any) and prints the summary line of a finished epoch. */
     synchronized void epoch(EpochRecord r, int epochs) {
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d train loss %.4f acc %.1f%%",
-                r.epoch(), epochs, r.trainLoss(), 100 * r.trainAccuracy()));
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d train loss %.4f%s",
+                r.epoch(), epochs, r.trainLoss(), acc(r.trainAccuracy())));
         if (!Double.isNaN(r.validLoss()) || !Double.isNaN(r.validAccuracy()))
-            s.append(String.format(Locale.ROOT, " | valid loss %.4f acc %.1f%%", r.validLoss(), 100 * r.validAccuracy()));
+            s.append(String.format(Locale.ROOT, " | valid loss %.4f%s", r.validLoss(), acc(r.validAccuracy())));
         s.append(String.format(Locale.ROOT, " | %.2f spikes/neuron | %.1f s", r.spikesPerNeuron(), r.seconds()));
         println(s.toString());
         lastLog = nanoTime.getAsLong();
@@ -106,6 +106,11 @@ final class Progress {
         }
         err.println(s);
         err.flush();
+    }
+
+    /** " acc 97.1%", or nothing for a task without an accuracy (NaN). */
+    private static String acc(double accuracy) {
+        return Double.isNaN(accuracy) ? "" : String.format(Locale.ROOT, " acc %.1f%%", 100 * accuracy);
     }
 
     /** Seconds left, from the rate since the first report; NaN while there is no rate yet. */

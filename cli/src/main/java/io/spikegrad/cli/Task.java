@@ -34,7 +34,7 @@ abstract class Task {
     Defaults defaults(String method) {
         if (method.equals("bptt")) return defaults();
         if (method.equals("eventprop")) return eventPropDefaults();
-        throw new IllegalArgumentException("--method must be bptt or eventprop, got '" + method + "'");
+        throw new IllegalArgumentException("--method must be bptt, eventprop or diffsyn, got '" + method + "'");
     }
 
     Defaults eventPropDefaults() {
@@ -75,7 +75,8 @@ abstract class Task {
             case "yinyang": return new YinYangTask();
             case "fashion-mnist": return new FashionMnistTask(dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR);
             default:
-                throw new IllegalArgumentException("unknown task '" + name + "'; tasks: yinyang, fashion-mnist");
+                throw new IllegalArgumentException("unknown task '" + name + "'; tasks: yinyang, fashion-mnist "
+                        + "(predictive-coding and delayed-xor train with --method diffsyn)");
         }
     }
 

@@ -28,10 +28,12 @@ import picocli.CommandLine.Option;
         description = "Train a spiking network on a task (default: Yin-Yang, surrogate BPTT, best backend).")
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--task", defaultValue = "yinyang", description = "yinyang or fashion-mnist (default: ${DEFAULT-VALUE})")
+    @Option(names = "--task", defaultValue = "yinyang", description = "yinyang or fashion-mnist; with --method diffsyn "
+            + "predictive-coding or delayed-xor (default: ${DEFAULT-VALUE})")
     String task;
 
-    @Option(names = "--method", defaultValue = "bptt", description = "bptt or eventprop (exact gradients, Yin-Yang) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "bptt", description = "bptt, eventprop (exact gradients, Yin-Yang) or diffsyn "
+            + "(differentiable synapse, Huh & Sejnowski) (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--backend", description = "cpu, reference or cuda (default: the best available)")
@@ -117,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
     Path resume;
 
+    @picocli.CommandLine.Mixin
+    DiffSynOptions diffsyn = new DiffSynOptions();
+
     private long iteration;
 
     /** Subdirectory holding the checkpoint of the epoch with the best validation accuracy. */
@@ -124,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (DiffSynTraining.handles(this)) return new DiffSynTraining(this).call();
         long start = System.nanoTime();
         RunConfig cfg;
         Checkpoint.Data saved = null;

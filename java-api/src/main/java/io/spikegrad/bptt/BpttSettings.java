@@ -12,11 +12,21 @@ import java.util.Objects;
  * @param surrogate   surrogate derivative
  * @param detachReset cut the gradient through the reset's S
  * @param smooth      forward with sigma instead of the Heaviside (exact gradient of a smooth model)
+ * @param gradCutoff  opt-in sparse backward (an approximation): surrogate derivatives below this
+ *                    count as 0, see {@link io.spikegrad.LifKernelConfig#gradCutoff()}; 0 is exact
  */
-public record BpttSettings(double dt, Surrogate surrogate, boolean detachReset, boolean smooth) {
+public record BpttSettings(double dt, Surrogate surrogate, boolean detachReset, boolean smooth, double gradCutoff) {
     public BpttSettings {
         Checks.positive("dt (seconds)", dt);
         Objects.requireNonNull(surrogate, "surrogate");
+        if (!(gradCutoff >= 0) || Double.isInfinite(gradCutoff)) {
+            throw new IllegalArgumentException("gradCutoff must be finite and >= 0 (0 = exact backward), got " + gradCutoff);
+        }
+    }
+
+    /** The exact backward (no cut-off). */
+    public BpttSettings(double dt, Surrogate surrogate, boolean detachReset, boolean smooth) {
+        this(dt, surrogate, detachReset, smooth, 0.0);
     }
 
     /** dt, the surrogate, reset not detached, Heaviside forward. */

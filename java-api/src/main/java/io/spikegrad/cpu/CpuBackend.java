@@ -22,11 +22,26 @@ public final class CpuBackend extends AbstractBackend {
     CpuBackend(int threads) {
         this.threads = threads;
         check("sg_set_num_threads", CpuKernels.sg_set_num_threads(threads));
-        Blas.setThreads(threads);
+        Blas.init();
     }
 
     @Override
     public String name() { return "cpu"; }
+
+    @Override
+    public boolean supports(io.spikegrad.DType t) { return true; }
+
+    /** Byte address of element {@code offset} of a sparse operand (a row start for BIT rasters). */
+    private static long elementAddress(Tensor x, long offset) {
+        if (x.dtype() != io.spikegrad.DType.BIT) return x.address() + x.dtype().bytes() * offset;
+        int n = x.rowLength();
+        return x.address() + offset / n * io.spikegrad.DType.wordsPerRow(n) * 4L;
+    }
+
+    /** Elements to scan for counts: words for BIT rasters (their unused bits are zero). */
+    private static long scanLength(Tensor t) {
+        return t.dtype() == io.spikegrad.DType.BIT ? t.bytes() / 4 : t.size();
+    }
 
     @Override
     public int threads() { return threads; }
@@ -44,26 +59,30 @@ public final class CpuBackend extends AbstractBackend {
 
     @Override
     protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
-        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, x.address() + 4 * xOffset, w.address(),
-                beta, out.address()));
+        check("sg_spike_matmul", CpuKernels.sg_spike_matmul(rows, inputs, outputs, elementAddress(x, xOffset),
+                x.dtype().code(), w.address(), beta, out.address()));
     }
 
     @Override
     protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
                                            float beta, Tensor dw) {
         check("sg_spike_matmul_weight_grad", CpuKernels.sg_spike_matmul_weight_grad(rows, inputs, outputs,
-                x.address() + 4 * xOffset, g.address() + 4 * gOffset, beta, dw.address()));
+                elementAddress(x, xOffset), x.dtype().code(), g.address() + 4 * gOffset, beta, dw.address()));
     }
 
     @Override
-    public double density(Tensor t) {
-        checkOpen();
-        return CpuKernels.sg_count_nonzero(t.address(), t.size()) / (double) t.size();
+    protected long doCountNonzero(Tensor t) {
+        return CpuKernels.sg_count_nonzero(t.address(), t.dtype().code(), scanLength(t));
+    }
+
+    @Override
+    protected double doSum(Tensor t) {
+        return CpuKernels.sg_sum(t.address(), t.dtype().code(), scanLength(t));
     }
 
     @Override
     protected void doLifForward(LifKernelConfig c, LifTensors t) {
-        fill(c);
+        fill(c).spike_dtype(t.spikes().dtype().code());
         check("sg_lif_forward", CpuKernels.sg_lif_forward(config, t.x().address(), addr(t.wRec()),
                 t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
                 t.spikes().address(), t.iSave().address(), addr(t.u()), addr(t.vLast())));
@@ -77,6 +96,20 @@ public final class CpuBackend extends AbstractBackend {
                 t.iSave().address(), g.gradSpikes().address(), addr(g.gradU()), g.gradX().address(),
                 g.gradI0().address(), g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(),
                 g.gradTheta().address()));
+    }
+
+    @Override
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        long[] count = new long[1];
+        check("sg_lif_surrogate_mask", CpuKernels.sg_lif_surrogate_mask(fill(c), t.beta().address(), t.theta().address(),
+                t.v0().address(), t.iSave().address(), mask.address(), count));
+        return count[0];
+    }
+
+    @Override
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        check("sg_masked_matmul", CpuKernels.sg_masked_matmul(rows, inner, cols, a.address(), b.address(), mask.address(),
+                out.address()));
     }
 
     @Override
@@ -100,11 +133,12 @@ public final class CpuBackend extends AbstractBackend {
         config.close();
     }
 
-    private void fill(LifKernelConfig c) {
-        config.steps(c.steps()).batch(c.batch()).neurons(c.neurons())
+    private CpuKernels.LifConfig fill(LifKernelConfig c) {
+        return config.steps(c.steps()).batch(c.batch()).neurons(c.neurons())
                 .reset(c.reset().code()).surrogate(c.surrogate().kind().code())
                 .scale((float) c.surrogate().scale()).gain((float) c.surrogate().gain())
-                .v_reset((float) c.vReset()).detach_reset(c.detachReset() ? 1 : 0).smooth(c.smooth() ? 1 : 0);
+                .v_reset((float) c.vReset()).detach_reset(c.detachReset() ? 1 : 0).smooth(c.smooth() ? 1 : 0)
+                .spike_dtype(0).grad_cutoff((float) c.gradCutoff());
     }
 
     private static long addr(Tensor t) {

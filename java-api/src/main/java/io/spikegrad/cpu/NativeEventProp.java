@@ -131,7 +131,10 @@ public final class NativeEventProp {
      */
     public record Result(double loss, int[] predictions, double[][] outputValues, int[][] outputCounts, int[] spikeTotals,
                          int[][] layerSilent, long[] storedBytes, double[][] weightGrad, double[][] recurrentGrad, double[][] thresholdGrad,
-                         long clampedSpikes, double[][] spikeTimes, int[][] spikeNeurons, long clippedSamples) {}
+                         long clampedSpikes, double[][] spikeTimes, int[][] spikeNeurons, long clippedSamples) {
+        /** {@link #outputValues()} under the name it has for the spike-time losses: [B][C] first spike times, +infinity when silent. */
+        public double[][] firstTimes() { return outputValues; }
+    }
 
     /** First-spike loss with the default guard and cap (the v1 entry point). */
     public static Result lossAndGradient(Network net, List<EventSample> batch, double duration,

@@ -5,11 +5,14 @@ import io.spikegrad.spi.BackendProvider;
 import java.util.Optional;
 
 /**
- * Registers "cuda" (priority 300). Until the CUDA kernels land (issue: CUDA backend),
- * this provider reports why CUDA cannot be used here: no library, a stub build, no
- * driver or no device, or kernels not yet built into this version.
+ * Registers "cuda" (priority 300). Usable when spikegrad_cuda was compiled with nvcc, our own
+ * {@code sg_cuda_device_count()} finds a device (it needs only the driver, libcuda.so.1), and the
+ * cuBLAS runtime loads; otherwise {@link #unavailableReason()} says which of these is missing.
+ * The cuBLAS libraries are probed only after a GPU was found, so machines without one never
+ * load them.
  */
 public final class CudaBackendProvider implements BackendProvider {
+    private static volatile Optional<String> reason;
 
     @Override
     public String name() { return "cuda"; }
@@ -19,21 +22,34 @@ public final class CudaBackendProvider implements BackendProvider {
 
     @Override
     public Optional<String> unavailableReason() {
+        Optional<String> r = reason;
+        if (r == null) {
+            r = Optional.ofNullable(probe());
+            reason = r;
+        }
+        return r;
+    }
+
+    /** Null when usable, else the reason (exposed for tests). */
+    static String probe() {
         try {
-            if (CudaRuntime.sg_cuda_compiled() == 0) return Optional.of(CudaRuntime.sg_cuda_last_error());
+            if (CudaRuntime.sg_cuda_compiled() == 0) return CudaRuntime.sg_cuda_last_error();
             int[] count = new int[1];
             int status = CudaRuntime.sg_cuda_device_count(count);
             if (status != 0 || count[0] == 0) {
-                return Optional.of("no GPU is available: " + CudaRuntime.sg_cuda_last_error());
+                return "no GPU is available: " + CudaRuntime.sg_cuda_last_error();
             }
-            return Optional.of(count[0] + " GPU(s) found, but this version has no CUDA kernels yet");
         } catch (Throwable e) {
-            return Optional.of("the native library spikegrad_cuda could not be loaded (" + e + ")");
+            return "the native library spikegrad_cuda could not be loaded (" + e
+                    + "); run with -Dorg.bytedeco.javacpp.logger.debug=true to see why";
         }
+        return Cublas.loadFailure();
     }
 
     @Override
     public Backend create(int threads) {
-        throw new IllegalStateException("backend 'cuda' is not available: " + unavailableReason().orElse("unknown"));
+        Optional<String> why = unavailableReason();
+        if (why.isPresent()) throw new IllegalStateException("backend 'cuda' is not available: " + why.get());
+        return new CudaBackend(Integer.getInteger("spikegrad.cuda.device", 0));
     }
 }

@@ -2,6 +2,7 @@ package io.spikegrad.spi;
 
 import io.spikegrad.Arena;
 import io.spikegrad.Backend;
+import io.spikegrad.DType;
 import io.spikegrad.LiGradTensors;
 import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
@@ -19,6 +20,14 @@ import io.spikegrad.Tensor;
 public abstract class AbstractBackend implements Backend {
 
     private boolean closed;
+    private boolean scanInputs = true;
+
+    @Override
+    public final boolean scanInputs(boolean on) {
+        boolean was = scanInputs;
+        scanInputs = on;
+        return was;
+    }
 
     @Override
     public Arena newArena() {
@@ -34,6 +43,9 @@ public abstract class AbstractBackend implements Backend {
         span("gemm A", a, aOffset, (long) m * k);
         span("gemm B", b, bOffset, (long) k * n);
         span("gemm C", c, cOffset, (long) m * n);
+        f32("gemm A", a);
+        f32("gemm B", b);
+        f32("gemm C", c);
         doGemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
     }
 
@@ -44,8 +56,11 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException("spikeMatmul: rows, inputs, outputs must be >= 1, got " + rows + ", " + inputs + ", " + outputs);
         }
         span("spikeMatmul x", x, xOffset, (long) rows * inputs);
+        bitRows("spikeMatmul x", x, xOffset, inputs);
         span("spikeMatmul w", w, 0, (long) inputs * outputs);
         span("spikeMatmul out", out, 0, (long) rows * outputs);
+        f32("spikeMatmul w", w);
+        f32("spikeMatmul out", out);
         doSpikeMatmul(rows, inputs, outputs, x, xOffset, w, beta, out);
     }
 
@@ -57,19 +72,40 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException("spikeMatmulWeightGrad: rows, inputs, outputs must be >= 1, got " + rows + ", " + inputs + ", " + outputs);
         }
         span("spikeMatmulWeightGrad x", x, xOffset, (long) rows * inputs);
+        bitRows("spikeMatmulWeightGrad x", x, xOffset, inputs);
         span("spikeMatmulWeightGrad g", g, gOffset, (long) rows * outputs);
         span("spikeMatmulWeightGrad dw", dw, 0, (long) inputs * outputs);
+        f32("spikeMatmulWeightGrad g", g);
+        f32("spikeMatmulWeightGrad dw", dw);
         doSpikeMatmulWeightGrad(rows, inputs, outputs, x, xOffset, g, gOffset, beta, dw);
     }
 
     @Override
-    public double density(Tensor t) {
+    public final double density(Tensor t) {
         checkOpen();
         owned("density", t, "any");
-        java.nio.FloatBuffer b = t.buffer();
+        return doCountNonzero(t) / (double) t.size();
+    }
+
+    @Override
+    public final double sum(Tensor t) {
+        checkOpen();
+        owned("sum", t, "any");
+        return doSum(t);
+    }
+
+    /** Nonzero entries of a tensor (copied to the host); native backends override with a native scan. */
+    protected long doCountNonzero(Tensor t) {
         long nz = 0;
-        for (int k = 0; k < t.size(); k++) if (b.get(k) != 0f) nz++;
-        return nz / (double) t.size();
+        for (float v : t.toArray()) if (v != 0f) nz++;
+        return nz;
+    }
+
+    /** Sum of the entries of a tensor in index order (copied to the host); native backends override. */
+    protected double doSum(Tensor t) {
+        double s = 0;
+        for (float v : t.toArray()) s += v;
+        return s;
     }
 
     /** Default: the dense GEMM (same result); native backends override with the sparse kernel. */
@@ -95,7 +131,19 @@ public abstract class AbstractBackend implements Backend {
         neuronParams(t.alpha(), t.beta(), t.theta(), n, s1);
         input("i0", t.i0(), state, s2);
         input("v0", t.v0(), state, s2);
-        output("spikes", t.spikes(), step, s3);
+        owned("spikes", t.spikes(), s3);
+        if (t.spikes().size() != step) {
+            throw new IllegalArgumentException("spikes must have shape " + s3 + " (" + step + " elements), got "
+                    + t.spikes().shapeString() + " (" + t.spikes().size() + " elements)");
+        }
+        if (c.smooth() && t.spikes().dtype() != DType.F32) {
+            throw new IllegalArgumentException("spikes must be F32 in smooth mode (S = sigma(U - theta) is not a byte or a bit), got "
+                    + t.spikes().dtype());
+        }
+        if (!supports(t.spikes().dtype())) {
+            throw new IllegalArgumentException("backend " + name() + " does not take " + t.spikes().dtype() + " spike rasters");
+        }
+        bitRows("spikes", t.spikes(), 0, c.neurons());
         output("iSave", t.iSave(), step, s3);
         if (t.u() != null) output("u", t.u(), step, s3);
         if (t.vLast() != null) output("vLast", t.vLast(), state, s2);
@@ -123,6 +171,59 @@ public abstract class AbstractBackend implements Backend {
         output("gradBeta", g.gradBeta(), n, s1);
         output("gradTheta", g.gradTheta(), n, s1);
         doLifBackward(c, t, g);
+    }
+
+    @Override
+    public final long lifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        checkOpen();
+        long step = c.stepTensorSize(), state = c.stateSize(), n = c.neurons();
+        String s3 = "[T][B][N] = [" + c.steps() + "][" + c.batch() + "][" + c.neurons() + "]";
+        neuronParams(t.alpha(), t.beta(), t.theta(), n, "[N] = [" + n + "]");
+        output("v0", t.v0(), state, "[B][N]");
+        output("iSave", t.iSave(), step, s3);
+        owned("mask", mask, s3);
+        if (mask.dtype() != DType.U8 || mask.size() != step) {
+            throw new IllegalArgumentException("mask must be a U8 tensor of shape " + s3 + ", got " + mask + " (" + mask.dtype() + ")");
+        }
+        return doLifSurrogateMask(c, t, mask);
+    }
+
+    @Override
+    public final void maskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        checkOpen();
+        if (rows < 1 || inner < 1 || cols < 1) {
+            throw new IllegalArgumentException("maskedMatmul: rows, inner, cols must be >= 1, got " + rows + ", " + inner + ", " + cols);
+        }
+        span("maskedMatmul a", a, 0, (long) rows * inner);
+        span("maskedMatmul b", b, 0, (long) cols * inner);
+        span("maskedMatmul mask", mask, 0, (long) rows * cols);
+        span("maskedMatmul out", out, 0, (long) rows * cols);
+        f32("maskedMatmul a", a);
+        f32("maskedMatmul b", b);
+        f32("maskedMatmul out", out);
+        if (mask.dtype() != DType.U8) throw new IllegalArgumentException("maskedMatmul mask (" + mask + ") must be U8, got " + mask.dtype());
+        doMaskedMatmul(rows, inner, cols, a, b, mask, out);
+    }
+
+    /** Backends that support the sparse backward override this. */
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        throw new UnsupportedOperationException("backend " + name() + " has no surrogate-mask kernel; the sparse backward"
+                + " (a compact surrogate or gradCutoff > 0 with masked products) needs one");
+    }
+
+    /** Default: on host copies, sums in index order (double accumulation); native backends override. */
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        float[] av = a.toArray(), bv = b.toArray(), mv = mask.toArray();
+        float[] o = new float[rows * cols];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) {
+                if (mv[r * cols + j] == 0f) continue;
+                double s = 0;
+                for (int c = 0; c < inner; c++) s += (double) av[r * inner + c] * bv[j * inner + c];
+                o[r * cols + j] = (float) s;
+            }
+        if (out.size() == o.length) out.copyFrom(o);
+        else for (int k = 0; k < o.length; k++) out.set(k, o[k]);
     }
 
     @Override
@@ -177,11 +278,14 @@ public abstract class AbstractBackend implements Backend {
 
     protected abstract void doLiBackward(Shape sh, LiTensors t, LiGradTensors g);
 
-    /** Number of NaN or infinite values in the tensor; backends may override with a native scan. */
+    /**
+     * Number of NaN or infinite values in the tensor (copied to the host when it lives on a
+     * device); backends may override with a native scan.
+     */
     protected long countNonFinite(Tensor t) {
-        java.nio.FloatBuffer b = t.buffer();
+        float[] v = t.toArray();
         long bad = 0;
-        for (int k = 0; k < t.size(); k++) if (!Float.isFinite(b.get(k))) bad++;
+        for (float x : v) if (!Float.isFinite(x)) bad++;
         return bad;
     }
 
@@ -201,6 +305,7 @@ public abstract class AbstractBackend implements Backend {
 
     private void output(String arg, Tensor t, long size, String shape) {
         owned(arg, t, shape);
+        f32(arg, t);
         if (t.size() != size) {
             throw new IllegalArgumentException(arg + " must have shape " + shape + " (" + size + " elements), got "
                     + t.shapeString() + " (" + t.size() + " elements)");
@@ -209,8 +314,23 @@ public abstract class AbstractBackend implements Backend {
 
     private void input(String arg, Tensor t, long size, String shape) {
         output(arg, t, size, shape);
+        if (!scanInputs) return;
         long bad = countNonFinite(t);
         if (bad > 0) throw new IllegalArgumentException(arg + " holds " + bad + " NaN or infinite value(s); inputs must be finite");
+    }
+
+    /** A BIT operand must be packed in rows of the product's width, read from a row start. */
+    private void bitRows(String arg, Tensor t, long offset, int rowLength) {
+        if (t.dtype() != DType.BIT) return;
+        if (!supports(DType.BIT)) throw new IllegalArgumentException("backend " + name() + " does not take BIT tensors (" + arg + ")");
+        if (t.rowLength() != rowLength || offset % rowLength != 0) {
+            throw new IllegalArgumentException(arg + " (" + t + ") is a BIT raster packed in rows of " + t.rowLength()
+                    + "; it must be read in rows of " + rowLength + " from a row start (offset " + offset + ")");
+        }
+    }
+
+    private static void f32(String arg, Tensor t) {
+        if (t.dtype() != DType.F32) throw new IllegalArgumentException(arg + " (" + t + ") must be an F32 tensor, got " + t.dtype());
     }
 
     private void span(String arg, Tensor t, long offset, long count) {
@@ -230,9 +350,12 @@ public abstract class AbstractBackend implements Backend {
     /** alpha = exp(-dt/tau) lies in (0, 1) exactly when tau &gt; 0 and 0 &lt; dt &lt; infinity. */
     private void decay(String arg, Tensor t, long n, String s1) {
         input(arg, t, n, s1);
-        java.nio.FloatBuffer b = t.buffer();
+        // with the scans off the caller vouches for its values (BpttEngine derives alpha and
+        // beta from taus it has checked); skipping saves a device-to-host copy per call
+        if (!scanInputs) return;
+        float[] b = t.toArray();  // [N]: small; works for device tensors too
         for (int k = 0; k < n; k++) {
-            float v = b.get(k);
+            float v = b[k];
             if (!(v > 0f && v < 1f)) {
                 throw new IllegalArgumentException(arg + "[" + k + "] = " + v + " must lie in (0, 1): it is exp(-dt/tau), "
                         + "so tau must be > 0 and dt > 0 and not much smaller than float resolution allows");

@@ -8,7 +8,9 @@ import java.util.Map;
 
 /**
  * Adam: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
- * p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps).
+ * p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps), computed in float as
+ * p -= lr_t * m / (sqrt(v) + eps_t) with lr_t = lr sqrt(1-b2^t) / (1-b1^t) and
+ * eps_t = eps sqrt(1-b2^t) (the same quantity), a loop the JIT vectorises.
  */
 public final class Adam implements Optimizer {
     private final double lr, beta1, beta2, eps;
@@ -28,17 +30,27 @@ public final class Adam implements Optimizer {
     public void step(List<Parameter> params, double rate) {
         t++;
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
+        float lrT = (float) (rate * Math.sqrt(c2) / c1), epsT = (float) (eps * Math.sqrt(c2));
+        float b1 = (float) beta1, b2 = (float) beta2, a1 = (float) (1 - beta1), a2 = (float) (1 - beta2);
         for (Parameter p : params) {
             if (!p.learnable()) continue;
             float[] w = p.value(), g = p.grad();
             float[] mm = m.computeIfAbsent(p.name(), k -> new float[w.length]);
             float[] vv = v.computeIfAbsent(p.name(), k -> new float[w.length]);
-            for (int k = 0; k < w.length; k++) {
-                double gk = g[k];
-                mm[k] = (float) (beta1 * mm[k] + (1 - beta1) * gk);
-                vv[k] = (float) (beta2 * vv[k] + (1 - beta2) * gk * gk);
-                w[k] -= (float) (rate * (mm[k] / c1) / (Math.sqrt(vv[k] / c2) + eps));
-            }
+            update(w, g, mm, vv, b1, a1, b2, a2, lrT, epsT);
+        }
+    }
+
+    /** One element-wise pass; plain float arithmetic so that C2 vectorises it. */
+    private static void update(float[] w, float[] g, float[] m, float[] v, float b1, float a1, float b2, float a2,
+                               float lrT, float epsT) {
+        for (int k = 0; k < w.length; k++) {
+            float gk = g[k];
+            float mk = b1 * m[k] + a1 * gk;
+            float vk = b2 * v[k] + a2 * gk * gk;
+            m[k] = mk;
+            v[k] = vk;
+            w[k] -= lrT * mk / ((float) Math.sqrt(vk) + epsT);
         }
     }
 

@@ -33,13 +33,21 @@ public abstract class LifBenchState {
     @Param({"false", "true"})
     public boolean recurrent;
 
+    /** Spike raster type: U8 as the engine keeps hidden layers, or F32. */
+    @Param({"U8"})
+    public String spikes;
+
+    /** Surrogate cut-off of the opt-in sparse backward (0 = exact). */
+    @Param({"0"})
+    public double cutoff;
+
     protected Backend b;
     protected LifState s;
 
     @Setup(Level.Trial)
     public void setup() {
         b = Backends.create(backend, Integer.getInteger("spikegrad.threads", 2));
-        s = new LifState(b, steps, batch, neurons, drive, recurrent, 1);
+        s = new LifState(b, steps, batch, neurons, drive, recurrent, io.spikegrad.DType.valueOf(spikes), cutoff, 1);
         b.lifForward(s.config, s.forward);
         System.out.printf("%n[%s] spike density %.4f per neuron-step%n", getClass().getSimpleName(), s.spikeDensity());
     }

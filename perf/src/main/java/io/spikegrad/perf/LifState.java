@@ -2,6 +2,7 @@ package io.spikegrad.perf;
 
 import io.spikegrad.Arena;
 import io.spikegrad.Backend;
+import io.spikegrad.DType;
 import io.spikegrad.LifGradTensors;
 import io.spikegrad.LifKernelConfig;
 import io.spikegrad.LifTensors;
@@ -16,8 +17,9 @@ final class LifState implements AutoCloseable {
     final LifTensors forward;
     final LifGradTensors grads;
 
-    LifState(Backend backend, int steps, int batch, int neurons, double drive, boolean recurrent, long seed) {
-        config = new LifKernelConfig(steps, batch, neurons, ResetMode.SUBTRACT, 0, Surrogate.fastSigmoid(10), false, false);
+    LifState(Backend backend, int steps, int batch, int neurons, double drive, boolean recurrent, DType spikes, double cutoff,
+             long seed) {
+        config = new LifKernelConfig(steps, batch, neurons, ResetMode.SUBTRACT, 0, Surrogate.fastSigmoid(10), false, false, cutoff);
         arena = backend.newArena();
         SplittableRandom r = new SplittableRandom(seed);
         int[] tbn = {steps, batch, neurons}, bn = {batch, neurons};
@@ -29,7 +31,7 @@ final class LifState implements AutoCloseable {
         if (w != null) for (int k = 0; k < w.size(); k++) w.set(k, (float) ((r.nextDouble() - 0.5) * 0.2 / Math.sqrt(neurons)));
         forward = new LifTensors(x, w, arena.allocate("alpha", neurons).fill(alpha), arena.allocate("beta", neurons).fill(beta),
                 arena.allocate("theta", neurons).fill(1f), arena.allocate("i0", bn), arena.allocate("v0", bn),
-                arena.allocate("spikes", tbn), arena.allocate("iSave", tbn), null, null);
+                arena.allocate(spikes, "spikes", tbn), arena.allocate("iSave", tbn), null, null);
         var gs = arena.allocate("gradS", tbn);
         for (int k = 0; k < gs.size(); k++) gs.set(k, (float) (r.nextDouble() - 0.5));
         grads = new LifGradTensors(gs, null, arena.allocate("gradX", tbn), arena.allocate("gradI0", bn), arena.allocate("gradV0", bn),
@@ -38,10 +40,7 @@ final class LifState implements AutoCloseable {
 
     /** Fraction of neuron-steps that spiked in the last forward pass. */
     double spikeDensity() {
-        double s = 0;
-        var b = forward.spikes().buffer();
-        for (int k = 0; k < forward.spikes().size(); k++) s += b.get(k);
-        return s / forward.spikes().size();
+        return forward.spikes().arena().owner().sum(forward.spikes()) / forward.spikes().size();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.spikegrad.perf;
 import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
+import io.spikegrad.DType;
 import io.spikegrad.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,17 +48,27 @@ public class SpikeMatmulBench {
     @Param({"0.02", "0.05", "0.1", "0.2", "0.4"})
     public double density;
 
+    /** The sparse operand's element type: a U8 spike raster (hidden layers) or F32 (inputs). */
+    @Param({"U8", "F32"})
+    public String dtype;
+
     private Backend b;
     private Arena a;
-    private Tensor x, w, g, out, dw;
+    private Tensor x, xf, w, g, out, dw;
 
     @Setup(Level.Trial)
     public void setup() {
         b = Backends.create("cpu", Integer.getInteger("spikegrad.threads", 2));
         a = b.newArena();
         SplittableRandom r = new SplittableRandom(1);
-        x = a.allocate("x", rows, inputs);
-        for (int k = 0; k < x.size(); k++) if (r.nextDouble() < density) x.set(k, 1f);
+        x = a.allocate(DType.valueOf(dtype), "x", rows, inputs);
+        xf = a.allocate("xf", rows, inputs);  // the dense GEMMs read floats
+        for (int k = 0; k < x.size(); k++) {
+            if (r.nextDouble() < density) {
+                x.set(k, 1f);
+                xf.set(k, 1f);
+            }
+        }
         w = a.allocate("w", inputs, outputs);
         for (int k = 0; k < w.size(); k++) w.set(k, (float) r.nextGaussian());
         g = a.allocate("g", rows, outputs);
@@ -74,7 +85,7 @@ public class SpikeMatmulBench {
 
     @Benchmark
     public Object denseForward() {
-        b.gemm(false, false, rows, outputs, inputs, 1f, x, 0, w, 0, 0f, out, 0);
+        b.gemm(false, false, rows, outputs, inputs, 1f, xf, 0, w, 0, 0f, out, 0);
         return out;
     }
 
@@ -86,7 +97,7 @@ public class SpikeMatmulBench {
 
     @Benchmark
     public Object denseWeightGrad() {
-        b.gemm(true, false, inputs, outputs, rows, 1f, x, 0, g, 0, 0f, dw, 0);
+        b.gemm(true, false, inputs, outputs, rows, 1f, xf, 0, g, 0, 0f, dw, 0);
         return dw;
     }
 

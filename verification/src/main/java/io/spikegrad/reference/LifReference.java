@@ -138,6 +138,7 @@ public final class LifReference {
 
         final Surrogate sur = c.surrogate();
         final double gain = p.r(sur.gain()), scale = p.r(sur.scale()), vReset = p.r(c.vReset());
+        final double cutoff = p.r(c.gradCutoff());
         final ResetMode reset = c.reset();
         final boolean detach = c.detachReset();
 
@@ -172,6 +173,7 @@ public final class LifReference {
                             break;
                     }
                     double dsdu = p.r(gain * SurrogateRef.sigmaPrime(sur.kind(), p.r(u - theta[n]), scale, p));
+                    if (dsdu < cutoff) dsdu = 0;                          // opt-in sparse backward
                     gu = p.r(gu + p.r(gs * dsdu));                        // gU[t]
                     gth = p.r(gth - p.r(gs * dsdu));
                     double gi = p.r(p.r(p.r(1.0 - beta[n]) * gu) + p.r(alpha[n] * gINext[bn])); // gI[t]

@@ -42,6 +42,9 @@ public final class ReferenceBackend extends AbstractBackend {
     public int threads() { return 1; }
 
     @Override
+    public boolean supports(io.spikegrad.DType t) { return true; }  // reads and writes every type through Tensor
+
+    @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
         FloatBuffer A = a.buffer(), B = b.buffer(), C = c.buffer();
@@ -59,6 +62,44 @@ public final class ReferenceBackend extends AbstractBackend {
                 C.put(co + i * n + j, (float) (alpha * row[j] + old));
             }
         }
+    }
+
+    @Override
+    protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {
+        double[] xv = get(x), wv = get(w);
+        FloatBuffer o = out.buffer();
+        double[] row = new double[outputs];
+        for (int r = 0; r < rows; r++) {
+            java.util.Arrays.fill(row, 0.0);
+            for (int j = 0; j < inputs; j++) {
+                double xj = xv[(int) xOffset + r * inputs + j];
+                if (xj == 0.0) continue;
+                for (int n = 0; n < outputs; n++) row[n] = precision.r(row[n] + precision.r(xj * wv[j * outputs + n]));
+            }
+            for (int n = 0; n < outputs; n++) {
+                double old = beta == 0f ? 0.0 : (double) beta * o.get(r * outputs + n);
+                o.put(r * outputs + n, (float) (row[n] + old));
+            }
+        }
+    }
+
+    @Override
+    protected void doSpikeMatmulWeightGrad(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor g, long gOffset,
+                                           float beta, Tensor dw) {
+        double[] xv = get(x), gv = get(g);
+        FloatBuffer d = dw.buffer();
+        double[] acc = new double[inputs * outputs];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < inputs; j++) {
+                double xj = xv[(int) xOffset + r * inputs + j];
+                if (xj == 0.0) continue;
+                for (int n = 0; n < outputs; n++) {
+                    int k = j * outputs + n;
+                    acc[k] = precision.r(acc[k] + precision.r(xj * gv[(int) gOffset + r * outputs + n]));
+                }
+            }
+        }
+        for (int k = 0; k < acc.length; k++) d.put(k, (float) (acc[k] + (beta == 0f ? 0.0 : (double) beta * d.get(k))));
     }
 
     @Override
@@ -81,6 +122,40 @@ public final class ReferenceBackend extends AbstractBackend {
         put(g.gradAlpha(), r.gradAlpha());
         put(g.gradBeta(), r.gradBeta());
         put(g.gradTheta(), r.gradTheta());
+    }
+
+    @Override
+    protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
+        LifTrace tr = forwardTrace(c, t);
+        double[] theta = get(t.theta());
+        int n = c.neurons();
+        io.spikegrad.Surrogate sur = c.surrogate();
+        double gain = precision.r(sur.gain()), scale = precision.r(sur.scale()), cutoff = precision.r(c.gradCutoff());
+        double[] m = new double[tr.u().length];
+        long count = 0;
+        for (int k = 0; k < m.length; k++) {
+            double d = precision.r(gain * SurrogateRef.sigmaPrime(sur.kind(), precision.r(tr.u()[k] - theta[k % n]), scale, precision));
+            if (d >= cutoff && d != 0) {
+                m[k] = 1;
+                count++;
+            }
+        }
+        put(mask, m);
+        return count;
+    }
+
+    @Override
+    protected void doMaskedMatmul(int rows, int inner, int cols, Tensor a, Tensor b, Tensor mask, Tensor out) {
+        double[] av = get(a), bv = get(b), mv = get(mask);
+        double[] o = new double[rows * cols];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) {
+                if (mv[r * cols + j] == 0) continue;
+                double s = 0;
+                for (int c = 0; c < inner; c++) s = precision.r(s + precision.r(av[r * inner + c] * bv[j * inner + c]));
+                o[r * cols + j] = s;
+            }
+        put(out, o);
     }
 
     @Override
@@ -108,13 +183,17 @@ public final class ReferenceBackend extends AbstractBackend {
 
     private static double[] get(Tensor t) {
         if (t == null) return null;
-        FloatBuffer b = t.buffer();
-        double[] out = new double[(int) t.size()];
-        for (int k = 0; k < out.length; k++) out[k] = b.get(k);
+        float[] f = t.toArray();
+        double[] out = new double[f.length];
+        for (int k = 0; k < out.length; k++) out[k] = f[k];
         return out;
     }
 
     private static void put(Tensor t, double[] v) {
+        if (t.dtype() != io.spikegrad.DType.F32) {  // a U8 spike raster: 0 or 1
+            for (int k = 0; k < v.length; k++) t.set(k, (float) v[k]);
+            return;
+        }
         FloatBuffer b = t.buffer();
         for (int k = 0; k < v.length; k++) b.put(k, (float) v[k]);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
+import io.spikegrad.DType;
 import io.spikegrad.LiGradTensors;
 import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
@@ -90,6 +91,24 @@ class LifParityTest {
         compare(backend, ParityCase.draw(steps, batch, neurons, recurrent, reset, kind, detach, false, seed));
     }
 
+    static Stream<Arguments> cutoffCases() {
+        List<Arguments> out = new ArrayList<>();
+        for (String backend : BACKENDS)
+            for (Surrogate.Kind kind : new Surrogate.Kind[] {Surrogate.Kind.FAST_SIGMOID, Surrogate.Kind.SIGMOID, Surrogate.Kind.TRIANGLE})
+                for (ResetMode reset : new ResetMode[] {ResetMode.SUBTRACT, ResetMode.TO_VALUE})
+                    for (boolean recurrent : new boolean[] {false, true})
+                        out.add(Arguments.of(backend, kind, reset, recurrent));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} cutoff {1} {2} rec={3}")
+    @MethodSource("cutoffCases")
+    void sparseBackwardCutoffMatchesReference(String backend, Surrogate.Kind kind, ResetMode reset, boolean recurrent) {
+        assumeTrue(Backends.available().contains(backend), backend + " is not available here");
+        // 0.2 sits between a peak of 0.7*k/2 and the tails, so both sides of the cut-off occur
+        compare(backend, ParityCase.draw(20, 3, 70, recurrent, reset, kind, false, false, 0.2, kind.ordinal() * 4L + reset.ordinal()));
+    }
+
     @ParameterizedTest(name = "{0} smooth {1} {2} rec={3}")
     @MethodSource("smoothCases")
     void smoothLifMatchesReference(String backend, Surrogate.Kind kind, ResetMode reset, boolean recurrent) {
@@ -145,6 +164,33 @@ class LifParityTest {
                     a.allocate("gradX", tbn), a.allocate("gradI0", bn), a.allocate("gradV0", bn),
                     a.allocate("gradAlpha", n), a.allocate("gradBeta", n), a.allocate("gradTheta", n));
             b.lifBackward(c, t, g);
+            if (c.gradCutoff() > 0 || c.surrogate().kind() == Surrogate.Kind.TRIANGLE || c.surrogate().kind() == Surrogate.Kind.BOXCAR) {
+                // the sparse backward's mask: where the surrogate derivative survives, exactly
+                Tensor mask = a.allocate(DType.U8, "mask", tbn);
+                long count = b.lifSurrogateMask(c, t, mask);
+                try (Backend ref = Backends.create("reference", 1); Arena ra = ref.newArena()) {
+                    LifTensors rt = new LifTensors(of(ra, "x", pc.x, tbn), pc.wRec == null ? null : of(ra, "wRec", pc.wRec, new int[] {N, N}),
+                            of(ra, "alpha", pc.alpha, n), of(ra, "beta", pc.beta, n), of(ra, "theta", pc.theta, n),
+                            of(ra, "i0", pc.i0, bn), of(ra, "v0", pc.v0, bn), ra.allocate("spikes", tbn), ra.allocate("iSave", tbn), null, null);
+                    Tensor rmask = ra.allocate(DType.U8, "mask", tbn);
+                    long rcount = ref.lifSurrogateMask(c, rt, rmask);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(rmask.toArray(), mask.toArray(), "surrogate mask differs from the reference");
+                    org.junit.jupiter.api.Assertions.assertEquals(rcount, count, "mask count");
+                    if (c.stepTensorSize() >= 1000) {  // large enough to hold both values: the test is not vacuous
+                        org.junit.jupiter.api.Assertions.assertTrue(count > 0 && count < c.stepTensorSize(), "a mask with both values: " + count);
+                    }
+                }
+            }
+            if (!c.smooth()) {
+                // byte and bit rasters carry the same spikes, through recurrence too
+                for (DType type : new DType[] {DType.U8, DType.BIT}) {
+                    Tensor packed = a.allocate(type, "spikes" + type, tbn);
+                    b.lifForward(c, new LifTensors(t.x(), t.wRec(), t.alpha(), t.beta(), t.theta(), t.i0(), t.v0(), packed,
+                            a.allocate("iSave" + type, tbn), null, null));
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(t.spikes().toArray(), packed.toArray(), type + " spikes differ from F32 spikes");
+                    org.junit.jupiter.api.Assertions.assertEquals(b.sum(t.spikes()), b.sum(packed), 0.0, type + " spike count");
+                }
+            }
             Tolerance.check("spikes", t.spikes().toArray(), f64.s(), f32.s());
             Tolerance.check("iSave", t.iSave().toArray(), f64.i(), f32.i());
             Tolerance.check("u", t.u().toArray(), f64.u(), f32.u());
@@ -165,9 +211,9 @@ class LifParityTest {
     }
 
     private static Tensor of(Arena a, String name, double[] v, int[] shape) {
-        Tensor t = a.allocate(name, shape);
-        for (int k = 0; k < v.length; k++) t.set(k, (float) v[k]);
-        return t;
+        float[] f = new float[v.length];
+        for (int k = 0; k < v.length; k++) f[k] = (float) v[k];
+        return a.allocate(name, shape).copyFrom(f);  // a copy, not set(): device tensors have no host view
     }
 
     private static double[] rnd(SplittableRandom r, int n, double lo, double hi) {

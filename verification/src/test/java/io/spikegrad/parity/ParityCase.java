@@ -49,7 +49,13 @@ final class ParityCase {
 
     static ParityCase draw(int steps, int batch, int neurons, boolean recurrent, ResetMode reset, Surrogate.Kind kind,
                            boolean detach, boolean smooth, long seed) {
-        LifKernelConfig c = new LifKernelConfig(steps, batch, neurons, reset, -0.2, surrogate(kind), detach, smooth);
+        return draw(steps, batch, neurons, recurrent, reset, kind, detach, smooth, 0.0, seed);
+    }
+
+    /** As above with the opt-in sparse backward's cut-off; draws also stay clear of it. */
+    static ParityCase draw(int steps, int batch, int neurons, boolean recurrent, ResetMode reset, Surrogate.Kind kind,
+                           boolean detach, boolean smooth, double cutoff, long seed) {
+        LifKernelConfig c = new LifKernelConfig(steps, batch, neurons, reset, -0.2, surrogate(kind), detach, smooth, cutoff);
         for (long attempt = 0; ; attempt++) {
             ParityCase pc = random(c, recurrent, new SplittableRandom(seed * 1_000_003L + attempt));
             if (smooth || pc.clearOfEdges()) return pc;
@@ -87,9 +93,15 @@ final class ParityCase {
         LifTrace tr = LifReference.forward(config, Precision.DOUBLE, x, wRec, alpha, beta, theta, i0, v0);
         int N = config.neurons();
         double half = config.surrogate().scale() / 2;
+        Surrogate sur = config.surrogate();
         for (int k = 0; k < tr.u().length; k++) {
             double d = tr.u()[k] - theta[k % N];
             if (Math.abs(d) < MARGIN) return false;
+            if (config.gradCutoff() > 0) {
+                // a derivative at the cut-off may fall on either side in float32
+                double g = sur.gain() * io.spikegrad.reference.SurrogateRef.sigmaPrime(sur.kind(), d, sur.scale(), Precision.DOUBLE);
+                if (Math.abs(g - config.gradCutoff()) < 1e-3 * config.gradCutoff()) return false;
+            }
             if (config.surrogate().kind() == Surrogate.Kind.BOXCAR && Math.abs(Math.abs(d) - half) < MARGIN) return false;
         }
         return true;

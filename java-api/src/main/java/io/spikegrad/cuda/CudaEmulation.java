@@ -1,0 +1,121 @@
+package io.spikegrad.cuda;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * JavaCPP binding of {@code native/include/spikegrad/cuda/emulation.h} (library spikegrad_cuda_emu):
+ * the CUDA kernels' bodies and launch sequences run on the CPU over host buffers. Package-private;
+ * {@link CudaEmulationBackend} calls it.
+ */
+@Platform(include = "spikegrad/cuda/emulation.h", link = "spikegrad_cuda_emu")
+final class CudaEmulation {
+    static {
+        Loader.load();
+    }
+
+    private CudaEmulation() {}
+
+    /** {@code sg_lif_config} (lif_math.h). */
+    @Name("sg_lif_config")
+    static final class LifConfig extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        LifConfig() {
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int steps(); public native LifConfig steps(int v);
+        public native int batch(); public native LifConfig batch(int v);
+        public native int neurons(); public native LifConfig neurons(int v);
+        public native int reset(); public native LifConfig reset(int v);
+        public native int surrogate(); public native LifConfig surrogate(int v);
+        public native float scale(); public native LifConfig scale(float v);
+        public native float gain(); public native LifConfig gain(float v);
+        public native float v_reset(); public native LifConfig v_reset(float v);
+        public native int detach_reset(); public native LifConfig detach_reset(int v);
+        public native int smooth(); public native LifConfig smooth(int v);
+        public native int spike_dtype(); public native LifConfig spike_dtype(int v);
+        public native float grad_cutoff(); public native LifConfig grad_cutoff(float v);
+    }
+
+    @NoException
+    static native int sg_emu_lif_forward(@Const LifConfig cfg, @Cast("const float*") long x, @Cast("const float*") long wRec,
+                                         @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                         @Cast("const float*") long theta, @Cast("const float*") long i0,
+                                         @Cast("const float*") long v0, @Cast("void*") long s, @Cast("float*") long iSave,
+                                         @Cast("float*") long u, @Cast("float*") long vLast);
+
+    @NoException
+    static native int sg_emu_lif_backward(@Const LifConfig cfg, @Cast("const float*") long wRec,
+                                          @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                          @Cast("const float*") long theta, @Cast("const float*") long i0,
+                                          @Cast("const float*") long v0, @Cast("const float*") long iSave,
+                                          @Cast("const float*") long gradS, @Cast("const float*") long gradU,
+                                          @Cast("float*") long gradX, @Cast("float*") long gradI0, @Cast("float*") long gradV0,
+                                          @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta,
+                                          @Cast("float*") long gradTheta);
+
+    @NoException
+    static native int sg_emu_lif_surrogate_mask(@Const LifConfig cfg, @Cast("const float*") long beta,
+                                                @Cast("const float*") long theta, @Cast("const float*") long v0,
+                                                @Cast("const float*") long iSave, @Cast("unsigned char*") long mask,
+                                                @Cast("long long*") long[] count);
+
+    @NoException
+    static native int sg_emu_masked_matmul(int rows, int inner, int cols, @Cast("const float*") long a,
+                                           @Cast("const float*") long b, @Cast("const unsigned char*") long mask,
+                                           @Cast("float*") long out);
+
+    @NoException
+    static native int sg_emu_li_forward(int steps, int batch, int neurons, @Cast("const float*") long x,
+                                        @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                        @Cast("const float*") long i0, @Cast("const float*") long u0,
+                                        @Cast("float*") long u, @Cast("float*") long iSave);
+
+    @NoException
+    static native int sg_emu_li_backward(int steps, int batch, int neurons,
+                                         @Cast("const float*") long alpha, @Cast("const float*") long beta,
+                                         @Cast("const float*") long i0, @Cast("const float*") long u0,
+                                         @Cast("const float*") long u, @Cast("const float*") long iSave,
+                                         @Cast("const float*") long gradU, @Cast("float*") long gradX,
+                                         @Cast("float*") long gradI0, @Cast("float*") long gradU0,
+                                         @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta);
+
+    @NoException
+    static native int sg_emu_spike_matmul(int rows, int inputs, int outputs, @Cast("const void*") long x, int xDtype,
+                                          @Cast("const float*") long w, float beta, @Cast("float*") long out);
+
+    @NoException
+    static native int sg_emu_spike_matmul_weight_grad(int rows, int inputs, int outputs, @Cast("const void*") long x,
+                                                      int xDtype, @Cast("const float*") long g, float beta,
+                                                      @Cast("float*") long dw);
+
+    @NoException
+    static native int sg_emu_eventprop_batch(int layers, @Cast("const int*") long sizes,
+                                         @Cast("const double*") long weights, @Cast("const double*") long tauMem,
+                                         @Cast("const double*") long tauSyn, @Cast("const double*") long theta,
+                                         int batch, @Cast("const double*") long inTimes, @Cast("const int*") long inChannels,
+                                         @Cast("const int*") long inOffsets, @Cast("const int*") long labels,
+                                         double duration, double tau0, double tau1, double alpha,
+                                         double vdotFloor, int maxSpikes,
+                                         @Cast("double*") long lossOut, @Cast("int*") long predictions,
+                                         @Cast("double*") long firstTimes, @Cast("int*") long outCounts,
+                                         @Cast("int*") long spikeTotals, @Cast("double*") long gradWeights,
+                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped);
+
+    @NoException
+    static native int sg_emu_reduce(@Cast("const void*") long p, int dtype, long n, int kind, double[] result);
+
+    @NoException
+    static native long sg_emu_last_threads();
+}
