@@ -42,10 +42,12 @@ interface MethodRun extends AutoCloseable {
         private final Backend backend;
         private final Trainer trainer;
         private final BatchSource train, valid, test;
+        private final double gradCutoff;
 
         Bptt(Task t, RunConfig cfg, Network net, Optimizer opt, Backend backend) {
             this.backend = backend;
-            BpttSettings settings = new BpttSettings(cfg.dt(), Args.surrogate(cfg.surrogate()), cfg.detachReset(), false);
+            this.gradCutoff = cfg.gradCutoffOrZero();
+            BpttSettings settings = new BpttSettings(cfg.dt(), Args.surrogate(cfg.surrogate()), cfg.detachReset(), false, cfg.gradCutoffOrZero());
             this.trainer = new Trainer(net, backend, settings, t.loss(), opt,
                     new Trainer.Options(cfg.batch(), cfg.seed(), cfg.clip(), Args.schedule(cfg.schedule(), cfg.epochs())));
             Regularization.apply(trainer.engine(), net, cfg.regSpikes(), cfg.regRate(), cfg.dt());
@@ -56,6 +58,12 @@ interface MethodRun extends AutoCloseable {
         }
 
         @Override public String backendName() { return backend.name(); }
+
+        /** The backward's surrogate cut-off (0: exact). */
+        @Override
+        public void summarize(com.google.gson.JsonObject s) {
+            s.addProperty("grad_cutoff", gradCutoff);
+        }
 
         @Override
         public Trainer.Metrics trainEpoch(int epoch, Trainer.BatchListener listener) {

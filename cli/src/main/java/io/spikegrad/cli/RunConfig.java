@@ -4,15 +4,21 @@ import com.google.gson.JsonObject;
 
 /**
  * The settings of a training run, stored in every checkpoint so that --resume needs nothing else.
- * The last five are EventProp's (EventPropSetup; null in older checkpoints: the defaults).
+ * The four after data are EventProp's (EventPropSetup; null in older checkpoints: the defaults); gradCutoff is the
+ * opt-in sparse BPTT backward's cut-off (null in older checkpoints: 0, the exact backward).
  */
 record RunConfig(String task, String method, int hidden, long seed, double dt, double lr, int batch, int epochs,
                  String surrogate, String schedule, double regSpikes, String regRate, boolean detachReset, double clip, String hiddenInit, String readoutInit, int limit, String data,
-                 String loss, Double missingHidden, Double missingOutput, Double bump, Double sampleClip) {
+                 String loss, Double missingHidden, Double missingOutput, Double bump, Double sampleClip, Double gradCutoff) {
 
     RunConfig withEpochs(int n) {
         return new RunConfig(task, method, hidden, seed, dt, lr, batch, n, surrogate, schedule, regSpikes, regRate, detachReset, clip, hiddenInit, readoutInit, limit, data,
-                loss, missingHidden, missingOutput, bump, sampleClip);
+                loss, missingHidden, missingOutput, bump, sampleClip, gradCutoff);
+    }
+
+    /** The BPTT backward's surrogate cut-off, 0 (exact) when unset. */
+    double gradCutoffOrZero() {
+        return gradCutoff == null ? 0 : gradCutoff;
     }
 
     JsonObject toJson() {

@@ -116,6 +116,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--sample-clip", description = "EventProp per-sample gradient-norm limit, 0 = off (default: 1)")
     Double sampleClip;
 
+    @Option(names = "--grad-cutoff", description = "opt-in sparse BPTT backward: surrogate derivatives below this count as 0, "
+            + "so neurons far from threshold pass no gradient (an approximation; default 0 = exact; --method bptt only)")
+    Double gradCutoff;
+
     @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
     Path resume;
 
@@ -145,13 +149,19 @@ final class TrainCommand implements Callable<Integer> {
                     || sampleClip != null)) {
                 throw new IllegalArgumentException("--loss, --missing-hidden, --missing-output, --bump and --sample-clip apply to --method eventprop only");
             }
+            if (gradCutoff != null && !method.equals("bptt")) {
+                throw new IllegalArgumentException("--grad-cutoff applies to --method bptt only");
+            }
+            if (gradCutoff != null && (!(gradCutoff >= 0) || Double.isInfinite(gradCutoff))) {
+                throw new IllegalArgumentException("--grad-cutoff must be finite and >= 0 (0 = exact backward), got " + gradCutoff);
+            }
             if (method.equals("eventprop")) EventPropSetup.loss(loss);          // validates the name now
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
                     dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
                     schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate,
                     detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString(),
-                    loss, missingHidden, missingOutput, bump, sampleClip);
+                    loss, missingHidden, missingOutput, bump, sampleClip, gradCutoff);
             if (out == null) {
                 String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
                 out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);

@@ -128,6 +128,25 @@ class CommandsTest {
         assertTrue(backend.err().contains("--backend cpu"), backend.err());
     }
 
+    /** --grad-cutoff reaches the engine (the run differs from the exact one), is stored, and bad values are refused. */
+    @Test
+    void gradCutoffIsAppliedStoredAndChecked(@TempDir Path dir) {
+        String[] common = {"train", "--limit", "64", "--batch", "16", "--hidden", "30", "--epochs", "1", "--threads", "1", "--seed", "2"};
+        Run exact = run(concat(common, new String[] {"--out", dir.resolve("exact").toString()}));
+        Run cut = run(concat(common, new String[] {"--grad-cutoff", "0.5", "--out", dir.resolve("cut").toString()}));
+        assertEquals(0, exact.code(), exact.err());
+        assertEquals(0, cut.code(), cut.err());
+        assertEquals(0.0, exact.json().get("grad_cutoff").getAsDouble());
+        assertEquals(0.5, cut.json().get("grad_cutoff").getAsDouble());
+        assertNotEquals(exact.json().get("test_loss").getAsDouble(), cut.json().get("test_loss").getAsDouble(),
+                "a cut-off of half the surrogate's peak must change the gradients and so the trained network");
+        Run negative = run("train", "--grad-cutoff", "-1");
+        assertEquals(2, negative.code());
+        assertTrue(negative.err().contains("--grad-cutoff must be finite and >= 0"), negative.err());
+        Run eventprop = run("train", "--method", "eventprop", "--grad-cutoff", "0.1");
+        assertTrue(eventprop.err().contains("--method bptt only"), eventprop.err());
+    }
+
     @Test
     void corruptCheckpointIsRefused(@TempDir Path dir) throws Exception {
         Path runDir = dir.resolve("r");
