@@ -184,13 +184,14 @@ final class TrainCommand implements Callable<Integer> {
             history.addAll(saved.history());
             first = saved.epochsDone();
         }
-        Files.createDirectories(out);
-        Progress progress = Progress.create(System.err, Progress.isTerminal());
-        progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (" + cfg.method() + ") from epoch "
-                + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
         int nThreads = threads != null ? threads : Backends.defaultThreads();
+        // the backend first: an unavailable one is refused before anything is written or announced
         try (MethodRun run = cfg.method().equals("eventprop") ? new MethodRun.EventProp(t, cfg, net, opt, nThreads, backend)
                 : new MethodRun.Bptt(t, cfg, net, opt, backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads))) {
+            Files.createDirectories(out);
+            Progress progress = Progress.create(System.err, Progress.isTerminal());
+            progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (" + cfg.method() + ") from epoch "
+                    + (first + 1) + " of " + cfg.epochs() + "; checkpoints in " + out);
             double bestValid = Double.NEGATIVE_INFINITY;       // the run's best validation accuracy so far
             for (EpochRecord r : history) if (r.validAccuracy() > bestValid) bestValid = r.validAccuracy();
             for (int e = first; e < cfg.epochs(); e++) {

@@ -189,11 +189,13 @@ class CommandsTest {
     }
 
     @Test
-    void cudaSaysWhyItIsUnavailable() {
+    void cudaSaysWhyItIsUnavailable(@TempDir Path dir) {
         if (Backends.available().contains("cuda")) return;  // a GPU machine: nothing to check here
-        Run r = run("train", "--backend", "cuda", "--epochs", "1");
+        Path out = dir.resolve("run");
+        Run r = run("train", "--backend", "cuda", "--epochs", "1", "--out", out.toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("backend 'cuda' is not available"), r.err());
+        assertTrue(!Files.exists(out), "a refused backend must leave no run directory behind");
     }
 
     @Test
