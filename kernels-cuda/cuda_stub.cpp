@@ -48,10 +48,11 @@ SG_API int sg_reduce_cuda(sg_cuda_context*, const void*, int, long long, int, do
     if (result) *result = 0.0;
     SG_NO_CUDA;
 }
-SG_API int sg_eventprop_batch_cuda(sg_cuda_context*, int, const int*, const double*, const double*, const double*,
-                                   const double*, int, const double*, const int*, const int*, const int*, double,
-                                   double, double, double, double, int, double*, int*, double*, int*, int*, double*,
-                                   double*, long long*) { SG_NO_CUDA; }
+SG_API int sg_eventprop_batch_cuda(sg_cuda_context*, const sg_eventprop_config*, const int*, const int*,
+                                   const double*, const double*, const double*, const double*, const double*,
+                                   const double*, const int*, const int*, const int*, double*, int*, double*,
+                                   int*, int*, int*, long long*, double*, double*, double*, long long*,
+                                   long long*) { SG_NO_CUDA; }
 SG_API int sg_lif_surrogate_mask_cuda(sg_cuda_context*, const sg_lif_config*, const float*, const float*,
                                       const float*, const float*, unsigned char*, long long* count) {
     if (count) *count = 0;

@@ -131,21 +131,20 @@ SG_API int sg_emu_spike_matmul_weight_grad(int rows, int inputs, int outputs, co
     });
 }
 
-SG_API int sg_emu_eventprop_batch(int layers, const int* sizes,
-                              const double* weights, const double* tau_mem, const double* tau_syn,
-                              const double* theta,
-                              int batch, const double* in_times, const int* in_channels,
-                              const int* in_offsets, const int* labels,
-                              double duration, double tau0, double tau1, double alpha,
-                              double vdot_floor, int max_spikes,
-                              double* loss_out, int* predictions, double* first_times, int* out_counts,
-                              int* spike_totals, double* grad_weights, double* grad_theta,
-                              long long* clamped) {
+SG_API int sg_emu_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, const int* recurrent,
+                                   const double* weights, const double* rec_weights,
+                                   const double* tau_mem, const double* tau_syn, const double* theta,
+                                   const double* in_times, const int* in_channels, const int* in_offsets,
+                                   const int* labels,
+                                   double* loss_out, int* predictions, double* out_values, int* out_counts,
+                                   int* spike_totals, int* layer_silent, long long* stored_bytes,
+                                   double* grad_weights, double* grad_rec, double* grad_theta,
+                                   long long* clamped, long long* sample_clipped) {
     return run([&](EmuExec& ex) {
-        return sg_run_eventprop_batch(ex, layers, sizes, weights, tau_mem, tau_syn, theta, batch, in_times, in_channels,
-                                      in_offsets, labels, duration, tau0, tau1, alpha, vdot_floor, max_spikes,
-                                      loss_out, predictions, first_times, out_counts, spike_totals, grad_weights,
-                                      grad_theta, clamped);
+        return sg_run_eventprop_batch(ex, cfg, sizes, recurrent, weights, rec_weights, tau_mem, tau_syn, theta, in_times, in_channels,
+                                  in_offsets, labels, loss_out, predictions, out_values, out_counts, spike_totals,
+                                  layer_silent, stored_bytes, grad_weights, grad_rec, grad_theta, clamped,
+                                  sample_clipped);
     });
 }
 

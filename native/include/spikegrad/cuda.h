@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "eventprop.h"
 #include "lif_math.h"
 #include "sg_defs.h"
 
@@ -96,20 +97,22 @@ SG_API int sg_masked_matmul_cuda(sg_cuda_context* ctx, int rows, int inner, int 
                                  const float* b, const unsigned char* mask, float* out);
 
 /* Exact EventProp on the GPU (cuda/eventprop_kernels.h: event-driven, not time-stepped; one
- * block per sample, the neurons of a layer in parallel). Arguments, scope and status codes:
- * sg_eventprop_batch of eventprop.h in its v1 form (feed-forward LIF stacks, first-spike
- * cross-entropy, weight and threshold gradients), every buffer a device pointer, loss_out and
- * clamped included; at most 16 layers. */
-SG_API int sg_eventprop_batch_cuda(sg_cuda_context* ctx, int layers, const int* sizes,
-                                   const double* weights, const double* tau_mem, const double* tau_syn,
-                                   const double* theta,
-                                   int batch, const double* in_times, const int* in_channels,
-                                   const int* in_offsets, const int* labels,
-                                   double duration, double tau0, double tau1, double alpha,
-                                   double vdot_floor, int max_spikes,
-                                   double* loss_out, int* predictions, double* first_times, int* out_counts,
-                                   int* spike_totals, double* grad_weights, double* grad_theta,
-                                   long long* clamped);
+ * block per sample, the neurons of a feed-forward layer or readout in parallel, a recurrent layer
+ * by one thread). Arguments, scope and status codes: sg_eventprop_batch of eventprop.h (LIF
+ * layers, optionally recurrent, an optional LI readout, all five losses, the per-sample limit),
+ * without the spike trace (trace_capacity must be 0; trace_times / trace_neurons are absent);
+ * cfg is a host pointer, every buffer a device pointer, loss_out, clamped and sample_clipped
+ * included; at most 16 layers. Results: those of sg_eventprop_batch to rounding (the per-sample
+ * norm sums in another order). */
+SG_API int sg_eventprop_batch_cuda(sg_cuda_context* ctx, const sg_eventprop_config* cfg, const int* sizes, const int* recurrent,
+                                   const double* weights, const double* rec_weights,
+                                   const double* tau_mem, const double* tau_syn, const double* theta,
+                                   const double* in_times, const int* in_channels, const int* in_offsets,
+                                   const int* labels,
+                                   double* loss_out, int* predictions, double* out_values, int* out_counts,
+                                   int* spike_totals, int* layer_silent, long long* stored_bytes,
+                                   double* grad_weights, double* grad_rec, double* grad_theta,
+                                   long long* clamped, long long* sample_clipped);
 
 /* Reductions over n elements of type dtype on the device (synchronous: the result is on the
  * host when it returns). kind 0: number of nonzero values, 1: sum (in double),

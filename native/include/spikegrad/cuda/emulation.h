@@ -9,6 +9,7 @@
 #ifndef SPIKEGRAD_CUDA_EMULATION_H
 #define SPIKEGRAD_CUDA_EMULATION_H
 
+#include "../eventprop.h"
 #include "../lif_math.h"
 #include "../sg_defs.h"
 
@@ -47,16 +48,15 @@ SG_API int sg_emu_spike_matmul(int rows, int inputs, int outputs, const void* x,
 SG_API int sg_emu_spike_matmul_weight_grad(int rows, int inputs, int outputs, const void* x, int x_dtype,
                                            const float* g, float beta, float* dw);
 
-SG_API int sg_emu_eventprop_batch(int layers, const int* sizes,
-                              const double* weights, const double* tau_mem, const double* tau_syn,
-                              const double* theta,
-                              int batch, const double* in_times, const int* in_channels,
-                              const int* in_offsets, const int* labels,
-                              double duration, double tau0, double tau1, double alpha,
-                              double vdot_floor, int max_spikes,
-                              double* loss_out, int* predictions, double* first_times, int* out_counts,
-                              int* spike_totals, double* grad_weights, double* grad_theta,
-                              long long* clamped);
+SG_API int sg_emu_eventprop_batch(const sg_eventprop_config* cfg, const int* sizes, const int* recurrent,
+                                   const double* weights, const double* rec_weights,
+                                   const double* tau_mem, const double* tau_syn, const double* theta,
+                                   const double* in_times, const int* in_channels, const int* in_offsets,
+                                   const int* labels,
+                                   double* loss_out, int* predictions, double* out_values, int* out_counts,
+                                   int* spike_totals, int* layer_silent, long long* stored_bytes,
+                                   double* grad_weights, double* grad_rec, double* grad_theta,
+                                   long long* clamped, long long* sample_clipped);
 
 SG_API int sg_emu_reduce(const void* p, int dtype, long long n, int kind, double* result);
 

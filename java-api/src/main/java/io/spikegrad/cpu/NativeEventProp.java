@@ -59,6 +59,9 @@ public final class NativeEventProp {
 
         /** Whether the loss reads an LI readout (true) or a spiking last layer (false). */
         public boolean needsReadout() { return readout; }
+
+        /** Its value in enum sg_ep_loss (eventprop.h), for the GPU kernel's binding. */
+        public int code() { return code; }
     }
 
     /**

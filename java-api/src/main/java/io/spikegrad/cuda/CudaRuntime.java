@@ -136,17 +136,19 @@ final class CudaRuntime {
                                                        @Cast("const float*") long g, float beta, @Cast("float*") long dw);
 
     @NoException
-    static native int sg_eventprop_batch_cuda(@Cast("sg_cuda_context*") long ctx, int layers, @Cast("const int*") long sizes,
-                                         @Cast("const double*") long weights, @Cast("const double*") long tauMem,
-                                         @Cast("const double*") long tauSyn, @Cast("const double*") long theta,
-                                         int batch, @Cast("const double*") long inTimes, @Cast("const int*") long inChannels,
-                                         @Cast("const int*") long inOffsets, @Cast("const int*") long labels,
-                                         double duration, double tau0, double tau1, double alpha,
-                                         double vdotFloor, int maxSpikes,
-                                         @Cast("double*") long lossOut, @Cast("int*") long predictions,
-                                         @Cast("double*") long firstTimes, @Cast("int*") long outCounts,
-                                         @Cast("int*") long spikeTotals, @Cast("double*") long gradWeights,
-                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped);
+    static native int sg_eventprop_batch_cuda(@Cast("sg_cuda_context*") long ctx, @Cast("const sg_eventprop_config*") long cfg,
+                                         @Cast("const int*") long sizes, @Cast("const int*") long recurrent,
+                                         @Cast("const double*") long weights, @Cast("const double*") long recWeights,
+                                         @Cast("const double*") long tauMem, @Cast("const double*") long tauSyn,
+                                         @Cast("const double*") long theta, @Cast("const double*") long inTimes,
+                                         @Cast("const int*") long inChannels, @Cast("const int*") long inOffsets,
+                                         @Cast("const int*") long labels, @Cast("double*") long lossOut,
+                                         @Cast("int*") long predictions, @Cast("double*") long outValues,
+                                         @Cast("int*") long outCounts, @Cast("int*") long spikeTotals,
+                                         @Cast("int*") long layerSilent, @Cast("long long*") long storedBytes,
+                                         @Cast("double*") long gradWeights, @Cast("double*") long gradRec,
+                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped,
+                                         @Cast("long long*") long sampleClipped);
 
     @NoException
     static native int sg_reduce_cuda(@Cast("sg_cuda_context*") long ctx, @Cast("const void*") long p, int dtype, long n,

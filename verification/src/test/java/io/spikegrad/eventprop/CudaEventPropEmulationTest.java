@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The GPU EventProp kernels ({@code sg_eventprop_batch_cuda}) emulated on the CPU, against the
- * exact pure-Java reference ({@link EventProp}, {@link EventLosses#firstSpikeCrossEntropy}) and
- * the native CPU kernel, on random feed-forward LIF stacks with one to three layers: same spike
- * counts and predictions, first-spike times, loss and gradients to rounding (the deviations are
- * printed). The GPU kernel is event-driven and exact, like the reference, so the judge is the
- * same 1e-6 relative bound the CPU kernel is held to.
+ * exact pure-Java reference ({@link EventProp} with the matching {@link EventLosses} loss) and the
+ * native CPU kernel ({@link NativeEventProp}), on random networks: feed-forward LIF stacks with
+ * one to three layers (first-spike loss), stacks with recurrent layers (first-spike and
+ * spike-time-sum losses), stacks with an LI readout (max- and mean-voltage cross-entropy),
+ * spike-count cross-entropy, and the per-sample gradient limit: same spike counts and
+ * predictions, output statistics, loss and gradients to rounding (the deviations are printed).
+ * The GPU kernel is event-driven and exact, like the reference, so the judge is the same 1e-6
+ * relative bound the CPU kernel is held to; against the CPU kernel it is also counted how many
+ * cases agree to the last bit.
  */
 class CudaEventPropEmulationTest {
     static final double TAU0 = 0.5e-3, TAU1 = 6.4e-3, ALPHA = 0.003;
@@ -96,7 +100,7 @@ class CudaEventPropEmulationTest {
                 skipped++;
                 continue;
             }
-            CudaEventProp.Result gpu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
+            NativeEventProp.Result gpu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
             NativeEventProp.Result cpu = NativeEventProp.lossAndGradient(net, batch, T, TAU0, TAU1, ALPHA);
             assertEquals(0, gpu.clampedSpikes(), "case " + c);
             int C = net.outputs(), off = EventPropModel.of(net).offset(net.layers().size() - 1);
@@ -141,6 +145,159 @@ class CudaEventPropEmulationTest {
         assertTrue(outputSpikes > 0, "some output spikes");
     }
 
+    /** Worst figures of one kind of network against the reference and the CPU kernel. */
+    static final class Worst {
+        int compared, skipped, identical;
+        long spikes, outputSpikes;
+        double value, loss, grad, cpu;
+    }
+
+    /**
+     * Up to 25 random networks of the kind (NativeEventPropParityTest's generator and losses): the
+     * emulated GPU kernel against the reference and the CPU kernel; asserts at least 20 compared.
+     */
+    static Worst compareKind(NativeEventPropParityTest.Kind kind, long seedBase, double sampleClip) {
+        Worst w = new Worst();
+        NativeEventProp.Options opt = NativeEventProp.Options.DEFAULT.withSampleClip(sampleClip);
+        long clipped = 0;
+        for (int c = 0; c < 40 && w.compared < 25; c++) {
+            SplittableRandom rng = new SplittableRandom(seedBase + c);
+            int inputs = 2 + rng.nextInt(7);
+            double T = 30e-3 + 30e-3 * rng.nextDouble();
+            Network net = NativeEventPropParityTest.randomNet(rng, seedBase + c, inputs, kind);
+            List<EventSample> batch = NativeEventPropParityTest.randomBatch(rng, inputs, net.outputs(), 1 + rng.nextInt(12), T);
+            EventLoss loss = NativeEventPropParityTest.lossFor(kind, c);
+            NativeEventPropParityTest.Ref ref;
+            try {
+                ref = NativeEventPropParityTest.reference(net, batch, T, loss);
+            } catch (IllegalStateException runaway) {
+                w.skipped++;
+                continue;
+            }
+            if (ref.grad().clampedSpikes() > 0) {
+                w.skipped++;
+                continue;
+            }
+            String where0 = kind + " case " + c + " (" + loss.name() + ")";
+            NativeEventProp.Result gpu = CudaEventProp.emulated(net, batch, T, loss.nativeLoss(), true, opt);
+            NativeEventProp.Result cpu = NativeEventProp.run(net, batch, T, loss.nativeLoss(), true, opt);
+            assertEquals(0, gpu.clampedSpikes(), where0);
+            assertEquals(cpu.clippedSamples(), gpu.clippedSamples(), where0 + " clipped samples");
+            clipped += gpu.clippedSamples();
+            EventPropModel model = EventPropModel.of(net);
+            int C = net.outputs(), off = model.offset(model.layerCount() - 1);
+            boolean readout = !model.output().spiking(), same = true;
+            for (int b = 0; b < batch.size(); b++) {
+                ForwardTrace tr = ref.traces().get(b);
+                String where = where0 + " sample " + b;
+                assertEquals(tr.spikeCount(), gpu.spikeTotals()[b], where + " spike total");
+                assertEquals(tr.storedBytesForBackward(), gpu.storedBytes()[b], where + " stored bytes");
+                assertEquals(java.util.Arrays.toString(cpu.layerSilent()[b]), java.util.Arrays.toString(gpu.layerSilent()[b]), where + " silent");
+                w.spikes += tr.spikeCount();
+                assertEquals(ref.predictions()[b], gpu.predictions()[b], where + " prediction");
+                for (int o = 0; o < C; o++) {
+                    assertEquals(readout ? 0 : tr.spikeCount(off + o), gpu.outputCounts()[b][o], where + " output " + o + " count");
+                    if (!readout) w.outputSpikes += tr.spikeCount(off + o);
+                    double r = NativeEventPropParityTest.expectedValue(loss, tr, off, o, readout), g = gpu.outputValues()[b][o];
+                    if (Double.isInfinite(r)) {
+                        assertEquals(r, g, where + " output " + o);
+                    } else {
+                        double rel = Math.abs(g - r) / Math.max(Math.abs(r), 1e-300);
+                        w.value = Math.max(w.value, rel);
+                        assertTrue(rel <= 1e-4 || g == r, where + " output " + o + " statistic " + r + " vs gpu " + g);
+                    }
+                    double h = cpu.outputValues()[b][o];
+                    if (g != h) {
+                        same = false;
+                        w.cpu = Math.max(w.cpu, Math.abs(g - h));
+                    }
+                }
+            }
+            double relLoss = Math.abs(gpu.loss() - ref.loss()) / Math.max(1e-300, Math.abs(ref.loss()));
+            w.loss = Math.max(w.loss, relLoss);
+            assertTrue(relLoss <= 1e-6 || gpu.loss() == ref.loss(), where0 + " loss " + ref.loss() + " vs " + gpu.loss());
+            if (gpu.loss() != cpu.loss()) {
+                same = false;
+                w.cpu = Math.max(w.cpu, Math.abs(gpu.loss() - cpu.loss()));
+            }
+            for (int l = 0; l < net.layers().size(); l++) {
+                // with the per-sample limit the reference (unclipped) is no judge of the gradient: the CPU kernel is
+                double[][] judge = {sampleClip > 0 ? cpu.weightGrad()[l] : ref.grad().weight(l),
+                    sampleClip > 0 ? cpu.recurrentGrad()[l] : ref.grad().recurrent(l),
+                    sampleClip > 0 ? cpu.thresholdGrad()[l] : ref.grad().threshold(l)};
+                double[][] got = {gpu.weightGrad()[l], gpu.recurrentGrad()[l], gpu.thresholdGrad()[l]};
+                double[][] other = {cpu.weightGrad()[l], cpu.recurrentGrad()[l], cpu.thresholdGrad()[l]};
+                String[] what = {"weight", "recurrent", "threshold"};
+                for (int k = 0; k < 3; k++) {
+                    if (k == 1 && judge[k] == null) {
+                        assertEquals(null, got[k], where0 + " layer " + l + " has no recurrent gradient");
+                        continue;
+                    }
+                    // the reference has no threshold gradient for a readout; both kernels report zeros
+                    if (judge[k] != null) w.grad = Math.max(w.grad, check(where0 + " " + what[k] + " " + l, judge[k], got[k]));
+                    for (int q = 0; q < got[k].length; q++) {
+                        if (got[k][q] != other[k][q]) {
+                            same = false;
+                            w.cpu = Math.max(w.cpu, Math.abs(got[k][q] - other[k][q]));
+                        }
+                    }
+                }
+            }
+            if (same) w.identical++;
+            w.compared++;
+        }
+        System.out.printf("GPU EventProp (emulated), %-12s%s: %d networks (%d skipped: reference Vdot clamp or runaway), %d spikes "
+                        + "(%d output)%s; vs reference worst rel. output statistic %.2e, loss %.2e, gradient (rel. to max) %.2e; "
+                        + "vs CPU kernel %d of %d bit-identical, max |gpu - cpu| %.2e%n",
+                kind, sampleClip > 0 ? " clip " + sampleClip : "", w.compared, w.skipped, w.spikes, w.outputSpikes,
+                sampleClip > 0 ? ", " + clipped + " samples clipped" : "", w.value, w.loss, w.grad, w.identical, w.compared, w.cpu);
+        assertTrue(w.compared >= 20, kind + ": compared only " + w.compared);
+        assertTrue(w.spikes > 0, kind + ": no spikes at all");
+        return w;
+    }
+
+    @Test
+    void recurrentLayers() {
+        compareKind(NativeEventPropParityTest.Kind.RECURRENT, 27_000, 0);
+    }
+
+    @Test
+    void leakyIntegratorReadoutVoltageLosses() {
+        compareKind(NativeEventPropParityTest.Kind.READOUT, 23_000, 0);
+    }
+
+    @Test
+    void spikeCount() {
+        compareKind(NativeEventPropParityTest.Kind.SPIKE_COUNT, 25_000, 0);
+    }
+
+    @Test
+    void feedForwardFirstSpike() {
+        Worst w = compareKind(NativeEventPropParityTest.Kind.FEED_FORWARD, 21_000, 0);
+        assertTrue(w.outputSpikes > 0, "some output spikes");
+    }
+
+    /** The per-sample gradient limit, set low enough to cut most samples, on recurrent networks. */
+    @Test
+    void perSampleClip() {
+        compareKind(NativeEventPropParityTest.Kind.RECURRENT, 29_000, 1e-3);
+    }
+
+    /** Forward only (no gradients): the same outputs, no gradient arrays. */
+    @Test
+    void forwardOnly() {
+        SplittableRandom rng = new SplittableRandom(31_000);
+        Network net = NativeEventPropParityTest.randomNet(rng, 31_000, 4, NativeEventPropParityTest.Kind.READOUT);
+        List<EventSample> batch = NativeEventPropParityTest.randomBatch(rng, 4, net.outputs(), 5, 40e-3);
+        NativeEventProp.Loss loss = NativeEventProp.Loss.of(NativeEventProp.Kind.MAX_VOLTAGE);
+        NativeEventProp.Result gpu = CudaEventProp.emulated(net, batch, 40e-3, loss, false, NativeEventProp.Options.DEFAULT);
+        NativeEventProp.Result cpu = NativeEventProp.evaluate(net, batch, 40e-3, loss);
+        assertEquals(cpu.loss(), gpu.loss());
+        assertEquals(java.util.Arrays.toString(cpu.predictions()), java.util.Arrays.toString(gpu.predictions()));
+        assertEquals(java.util.Arrays.deepToString(cpu.outputValues()), java.util.Arrays.deepToString(gpu.outputValues()));
+        assertEquals(null, gpu.weightGrad());
+    }
+
     /** On a GPU: the device kernel against its emulation and the exact reference (deviation printed). */
     @Test
     void deviceKernelMatchesEmulationAndReference() {
@@ -154,8 +311,8 @@ class CudaEventPropEmulationTest {
                 Network net = randomNet(rng, c, inputs);
                 List<EventSample> batch = randomBatch(rng, inputs, net.outputs(), 1 + rng.nextInt(12), T);
                 Ref ref = reference(net, batch, T);
-                CudaEventProp.Result dev = CudaEventProp.onDevice(b, net, batch, T, TAU0, TAU1, ALPHA);
-                CudaEventProp.Result emu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
+                NativeEventProp.Result dev = CudaEventProp.onDevice(b, net, batch, T, TAU0, TAU1, ALPHA);
+                NativeEventProp.Result emu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
                 assertEquals(java.util.Arrays.toString(emu.spikeTotals()), java.util.Arrays.toString(dev.spikeTotals()), "case " + c);
                 for (int l = 0; l < net.layers().size(); l++) {
                     worstRef = Math.max(worstRef, check("case " + c + " weight " + l, ref.grad().weight(l), dev.weightGrad()[l]));
@@ -182,7 +339,7 @@ class CudaEventPropEmulationTest {
         }
         List<EventSample> batch = List.of(EventSample.of(2, t, ch, 0), EventSample.of(2, new double[] {0.01}, new int[] {1}, 1));
         Ref ref = reference(net, batch, T);
-        CudaEventProp.Result gpu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
+        NativeEventProp.Result gpu = CudaEventProp.emulated(net, batch, T, TAU0, TAU1, ALPHA);
         int first = 4096 + 16 * 42;
         assertTrue(ref.traces().get(0).spikeCount() > first, "the case must overflow the first capacity: "
                 + ref.traces().get(0).spikeCount());
