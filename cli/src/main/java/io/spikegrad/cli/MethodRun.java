@@ -5,6 +5,8 @@ import io.spikegrad.Backends;
 import io.spikegrad.Tensor;
 import io.spikegrad.bptt.BpttSettings;
 import io.spikegrad.cpu.NativeEventProp;
+import io.spikegrad.cuda.CudaBackend;
+import io.spikegrad.cuda.CudaEventProp;
 import io.spikegrad.data.Dataset;
 import io.spikegrad.data.EventSample;
 import io.spikegrad.eventprop.EventPropTrainer;
@@ -96,21 +98,24 @@ interface MethodRun extends AutoCloseable {
     }
 
     /**
-     * Exact EventProp gradients: the native CPU kernel on backend "cpu" (the default), or the
-     * double-precision Java reference on backend "reference". Both are parallel over samples.
+     * Exact EventProp gradients: the native CPU kernel on backend "cpu" (the default), the GPU
+     * kernel on backend "cuda" (refused with the reason when no usable GPU is there), or the
+     * double-precision Java reference on backend "reference". All are parallel over samples.
      */
     final class EventProp implements MethodRun {
         private final EventPropTrainer trainer;
         private final Dataset train, valid, test;
         private final Backend cpu;
+        private final CudaBackend cuda;
         private final String lossName;
         private final Network net;
         private final double duration;
 
         EventProp(Task t, RunConfig cfg, Network net, Optimizer opt, int threads, String backend) {
-            boolean useNative = backend == null || backend.equals("cpu");
-            if (!useNative && !backend.equals("reference")) {
-                throw new IllegalArgumentException("--method eventprop runs on --backend cpu (native kernel) or reference (Java), not '" + backend + "'");
+            boolean useNative = backend == null || backend.equals("cpu"), useCuda = "cuda".equals(backend);
+            if (!useNative && !useCuda && !backend.equals("reference")) {
+                throw new IllegalArgumentException("--method eventprop runs on --backend cpu (native kernel), cuda (GPU kernel) or "
+                        + "reference (Java), not '" + backend + "'");
             }
             this.lossName = cfg.loss() == null ? EventPropSetup.DEFAULT_LOSS : cfg.loss();
             this.net = net;
@@ -121,11 +126,17 @@ interface MethodRun extends AutoCloseable {
                     EventPropSetup.orDefault(cfg.missingOutput(), EventPropSetup.DEFAULT_MISSING_OUTPUT),
                     EventPropSetup.orDefault(cfg.bump(), EventPropSetup.DEFAULT_BUMP),
                     EventPropSetup.orDefault(cfg.sampleClip(), EventPropSetup.DEFAULT_SAMPLE_CLIP));
+            // "backend 'cuda' is not available: <why>" without a usable GPU, before anything is written
+            this.cuda = useCuda ? (CudaBackend) Backends.create("cuda", threads) : null;
             this.cpu = useNative ? Backends.create("cpu", threads) : null;  // sets the kernels' thread budget
+            EventPropTrainer.Kernel kernel = useCuda
+                    ? (n, b, d, l, g, op) -> CudaEventProp.onDevice(cuda, n, b, d, l, g, op)
+                    : useNative ? NativeEventProp::run : null;
             try {
-                this.trainer = new EventPropTrainer(net, duration, EventPropSetup.loss(cfg.loss()), opt, o, threads, useNative);
+                this.trainer = new EventPropTrainer(net, duration, EventPropSetup.loss(cfg.loss()), opt, o, threads, kernel);
             } catch (IllegalArgumentException e) {                  // names the layer or loss and what to change
                 if (cpu != null) cpu.close();
+                if (cuda != null) cuda.close();
                 throw e;
             }
             Dataset all = t.events("train");
@@ -134,7 +145,7 @@ interface MethodRun extends AutoCloseable {
             this.test = t.events("test");
         }
 
-        @Override public String backendName() { return cpu != null ? "cpu" : "reference"; }
+        @Override public String backendName() { return cuda != null ? "cuda" : cpu != null ? "cpu" : "reference"; }
 
         @Override
         public Trainer.Metrics trainEpoch(int epoch, Trainer.BatchListener listener) {
@@ -149,7 +160,8 @@ interface MethodRun extends AutoCloseable {
         /** The hidden-layer spike raster of test sample 0 (exact spike times, drawn on a 0.1 ms grid). */
         @Override
         public void plots(Path out) throws IOException {
-            if (cpu == null) return;                                 // the reference keeps its traces internal
+            if (cpu == null && cuda == null) return;                 // the reference keeps its traces internal
+            // the raster needs the spike trace, which only the CPU kernel returns
             EventSample s = test.get(0);
             NativeEventProp.Result r = NativeEventProp.run(net, List.of(s), duration, EventPropSetup.loss(lossName).nativeLoss(), false,
                     NativeEventProp.Options.DEFAULT.withTrace(1_000_000));
@@ -191,6 +203,7 @@ interface MethodRun extends AutoCloseable {
         public void close() {
             trainer.close();
             if (cpu != null) cpu.close();
+            if (cuda != null) cuda.close();
         }
     }
 }

@@ -124,8 +124,8 @@ class CommandsTest {
         assertTrue(bad.err().contains("--loss must be first-spike"), bad.err());
         Run bptt = run("train", "--loss", "first-spike");
         assertTrue(bptt.err().contains("--method eventprop only"), bptt.err());
-        Run backend = run("train", "--method", "eventprop", "--backend", "cuda");
-        assertTrue(backend.err().contains("--backend cpu"), backend.err());
+        Run backend = run("train", "--method", "eventprop", "--backend", "tpu");
+        assertTrue(backend.err().contains("--backend cpu (native kernel), cuda (GPU kernel) or reference"), backend.err());
     }
 
     /** --grad-cutoff reaches the engine (the run differs from the exact one), is stored, and bad values are refused. */
@@ -195,6 +195,10 @@ class CommandsTest {
         Run r = run("train", "--backend", "cuda", "--epochs", "1", "--out", out.toString());
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("backend 'cuda' is not available"), r.err());
+        assertTrue(!Files.exists(out), "a refused backend must leave no run directory behind");
+        Run ep = run("train", "--method", "eventprop", "--backend", "cuda", "--epochs", "1", "--out", out.toString());
+        assertNotEquals(0, ep.code());
+        assertTrue(ep.err().contains("backend 'cuda' is not available"), ep.err());
         assertTrue(!Files.exists(out), "a refused backend must leave no run directory behind");
     }
 

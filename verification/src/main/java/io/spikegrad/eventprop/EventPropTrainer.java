@@ -84,6 +84,7 @@ public final class EventPropTrainer implements AutoCloseable {
     private final EventProp eventProp;
     private final EventLoss loss;
     private final NativeEventProp.Loss nativeLoss;
+    private final Kernel kernel;
     private final Optimizer optimizer;
     private final Options options;
     private final ExecutorService pool;
@@ -93,6 +94,16 @@ public final class EventPropTrainer implements AutoCloseable {
     private double evalStoredBytes = Double.NaN;
 
     /**
+     * A batch kernel with {@link NativeEventProp#run}'s contract: the native CPU kernel
+     * ({@code NativeEventProp::run}) or the GPU one (io.spikegrad.cuda.CudaEventProp.onDevice).
+     */
+    @FunctionalInterface
+    public interface Kernel {
+        NativeEventProp.Result run(Network net, List<EventSample> batch, double duration, NativeEventProp.Loss loss,
+                                   boolean gradients, NativeEventProp.Options options);
+    }
+
+    /**
      * @param duration  simulated interval [0, duration] per sample, seconds
      * @param useNative the native CPU kernel (true) or the Java reference (false)
      * @throws IllegalArgumentException when {@code useNative} and the loss or the network is outside
@@ -100,6 +111,19 @@ public final class EventPropTrainer implements AutoCloseable {
      */
     public EventPropTrainer(Network net, double duration, EventLoss loss, Optimizer optimizer, Options options, int threads,
                             boolean useNative) {
+        this(net, duration, loss, optimizer, options, threads, useNative ? NativeEventProp::run : null);
+    }
+
+    /**
+     * @param duration  simulated interval [0, duration] per sample, seconds
+     * @param kernel    the batch kernel, or null for the Java reference
+     * @throws IllegalArgumentException when a kernel is given and the loss or the network is outside
+     *     the kernel's scope (the message says what; the reference takes the same networks)
+     */
+    public EventPropTrainer(Network net, double duration, EventLoss loss, Optimizer optimizer, Options options, int threads,
+                            Kernel kernel) {
+        boolean useNative = kernel != null;
+        this.kernel = kernel;
         this.net = net;
         this.eventProp = new EventProp(duration);
         this.loss = loss;
@@ -199,7 +223,7 @@ public final class EventPropTrainer implements AutoCloseable {
         boolean firstSpike = nativeLoss != null ? nativeLoss.kind() == NativeEventProp.Kind.FIRST_SPIKE
                 : loss.nativeLoss() != null && loss.nativeLoss().kind() == NativeEventProp.Kind.FIRST_SPIKE;
         if (nativeLoss != null) {
-            NativeEventProp.Result r = NativeEventProp.run(net, batch, eventProp.duration(), nativeLoss, backward,
+            NativeEventProp.Result r = kernel.run(net, batch, eventProp.duration(), nativeLoss, backward,
                     NativeEventProp.Options.DEFAULT.withSampleClip(options.sampleClip()));
             nativeClamped += r.clampedSpikes();
             for (int b = 0; b < B; b++) {

@@ -298,6 +298,35 @@ class CudaEventPropEmulationTest {
         assertEquals(null, gpu.weightGrad());
     }
 
+    /**
+     * The trainer's kernel hook (what {@code train --method eventprop --backend cuda} uses) with the
+     * emulated GPU kernel trains as the CPU kernel does: same metrics, same weights, with the
+     * per-sample limit on.
+     */
+    @Test
+    void trainerOnTheEmulatedGpuKernelTrainsAsOnTheCpuKernel() {
+        LifParams p = LifParams.of(20e-3, 5e-3, 1.0);
+        Network a = Network.builder().input(io.spikegrad.data.YinYang.CHANNELS).lif("hidden", 30, p).weights(Init.normal(1.5, 0.1))
+                .lif("out", 3, p).weights(Init.normal(0.93, 0.1)).build(7), b = a.copy();
+        EventPropTrainer.Options o = new EventPropTrainer.Options(32, 3, 0, io.spikegrad.train.LrSchedule.step(1, 0.9), 1.0, 0.15,
+                1e-4, 0.5);
+        io.spikegrad.data.Dataset data = io.spikegrad.data.YinYang.train().slice(0, 64);
+        double T = 60e-3;
+        try (EventPropTrainer ta = new EventPropTrainer(a, T, EventLosses.firstSpikeCrossEntropy(), io.spikegrad.train.Optimizer.adam(1e-2),
+                o, 1, CudaEventProp::emulated);
+             EventPropTrainer tb = new EventPropTrainer(b, T, EventLosses.firstSpikeCrossEntropy(), io.spikegrad.train.Optimizer.adam(1e-2),
+                o, 1, NativeEventProp::run)) {
+            io.spikegrad.train.Trainer.Metrics ma = ta.trainEpoch(data, 0, null), mb = tb.trainEpoch(data, 0, null);
+            assertEquals(mb.loss(), ma.loss());
+            assertEquals(mb.accuracy(), ma.accuracy());
+            assertEquals(tb.lastActivity().clippedSamples(), ta.lastActivity().clippedSamples());
+        }
+        for (String layer : new String[] {"hidden", "out"}) {
+            assertEquals(java.util.Arrays.toString(b.layer(layer).weight().value()), java.util.Arrays.toString(a.layer(layer).weight().value()),
+                    layer);
+        }
+    }
+
     /** On a GPU: the device kernel against its emulation and the exact reference (deviation printed). */
     @Test
     void deviceKernelMatchesEmulationAndReference() {
