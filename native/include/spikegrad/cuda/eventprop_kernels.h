@@ -113,6 +113,7 @@ typedef struct sg_ep_params {
     const long long* coff;  /* [B][L] offset of (sample, layer)'s contrib block */
     double* scale;     /* [B] factor of sample b in the batch mean */
     int* clipped;      /* [B] 1 when the per-sample limit scaled sample b */
+    int* touched;      /* [B][inputs + N] units the backward touched (the per-sample norm's order) */
     /* outputs (as sg_eventprop_batch) */
     int *predictions, *out_counts, *spike_totals, *layer_silent;
     long long* stored_bytes;
@@ -774,22 +775,67 @@ SG_HD void sg_ep_zero_thread(double* d, int64_t n, sg_thread th) {
     if (q < n) d[q] = 0.0;
 }
 
+/* n2 plus the squares of g[0..len), in order. */
+SG_HD double sg_ep_row_squares(const double* g, int64_t len, double n2) {
+    for (int64_t q = 0; q < len; q++) n2 += g[q] * g[q];
+    return n2;
+}
+
+/* The squared norm of sample b's weight and recurrent-weight gradient summed as the CPU kernel's
+ * accumulate() does: row by row in the order its backward first touched each unit (a neuron at
+ * its latest spike: its rows of the next layer's and of its own recurrent weights; an input
+ * channel at its latest event: its row of layer 0's), walking the layers' spike lists and the
+ * inputs backwards as its reverse event loop does (at equal times spikes before inputs, a higher
+ * layer's spike before a lower one's: the forward processed them in the other order). */
+SG_HD double sg_ep_touched_norm2(const sg_ep_params& p, int64_t b) {
+    const int L = p.L, I = p.sizes[0];
+    int* seen = p.touched + b * (I + p.N);
+    for (int u = 0; u < I + p.N; u++) seen[u] = 0;
+    const int64_t base = b * p.cap;
+    const int* ls = p.lstart + b * (L + 1);
+    const double* gw = p.gw + b * p.nw;
+    const double* gr = p.grec + b * p.nr;
+    int ko[SG_EP_MAX_LAYERS];
+    for (int l = 0; l < L; l++) ko[l] = ls[l + 1] - 1;
+    const int e0 = p.in_offsets[b];
+    int e = p.in_end[b] - 1;
+    double n2 = 0;
+    for (;;) {
+        int best = -1;
+        double tb = -HUGE_VAL;
+        for (int l = L - 1; l >= 0; l--)
+            if (ko[l] >= ls[l] && (best < 0 || p.sp_t[base + ko[l]] > tb)) {
+                best = l;
+                tb = p.sp_t[base + ko[l]];
+            }
+        const double te = e >= e0 ? p.in_times[e] : -HUGE_VAL;
+        if (best < 0 && e < e0) break;
+        if (best >= 0 && tb >= te) {
+            const int l = best, j = p.sp_n[base + ko[l]], u = I + p.noff[l] + j;
+            ko[l]--;
+            if (seen[u]) continue;
+            seen[u] = 1;
+            if (l + 1 < L) n2 = sg_ep_row_squares(gw + p.woff[l + 1] + (int64_t)j * p.sizes[l + 2], p.sizes[l + 2], n2);
+            if (p.roff[l] >= 0) n2 = sg_ep_row_squares(gr + p.roff[l] + (int64_t)j * p.sizes[l + 1], p.sizes[l + 1], n2);
+        } else {
+            const int ch = p.in_channels[e--];
+            if (seen[ch]) continue;
+            seen[ch] = 1;
+            n2 = sg_ep_row_squares(gw + (int64_t)ch * p.sizes[1], p.sizes[1], n2);
+        }
+    }
+    return n2;
+}
+
 /* Sample b's factor in the batch mean (thread b): 1/B, times c / norm when the norm of its weight
- * and recurrent-weight gradient exceeds c = sample_clip > 0 (the CPU kernel's accumulate(); its
- * norm sums the rows in the order the backward touched them, this one in layout order, so the
- * two norms may differ in the last bits). */
+ * and recurrent-weight gradient exceeds c = sample_clip > 0 (the CPU kernel's accumulate()). */
 SG_HD void sg_ep_scale_thread(const sg_ep_params& p, sg_thread th) {
     const int64_t b = sg_global_index(th);
     if (b >= p.batch) return;
     double scale = 1.0 / p.batch;
     int clip = 0;
     if (p.sample_clip > 0) {
-        double n2 = 0;
-        const double* gw = p.gw + b * p.nw;
-        for (int64_t q = 0; q < p.nw; q++) n2 += gw[q] * gw[q];
-        const double* gr = p.grec + b * p.nr;
-        for (int64_t q = 0; q < p.nr; q++) n2 += gr[q] * gr[q];
-        const double norm = sqrt(n2);
+        const double norm = sqrt(sg_ep_touched_norm2(p, b));
         if (norm > p.sample_clip) {
             scale *= p.sample_clip / norm;
             clip = 1;

@@ -173,6 +173,7 @@ int sg_run_eventprop_batch(E& ex, const sg_eventprop_config* cfg, const int* siz
                      o_ro_argt = cv.take(sizeof(double) * ro_n), o_ro_vdot = cv.take(sizeof(double) * ro_n),
                      o_ro_int = cv.take(sizeof(double) * ro_n), o_ro_arg = cv.take(sizeof(int) * ro_n),
                      o_scale = cv.take(sizeof(double) * B), o_clipped = cv.take(sizeof(int) * B),
+                     o_touched = cv.take(sizeof(int) * (p.sample_clip > 0 ? B * (p.sizes[0] + N) : 1)),
                      o_totals = cv.take(sizeof(int) * B), o_final = cv.take(sizeof(int));
         void* mem = nullptr;
         SG_TRY(ex.scratch(cv.used, &mem, 0));
@@ -203,6 +204,7 @@ int sg_run_eventprop_batch(E& ex, const sg_eventprop_config* cfg, const int* siz
         p.ro_arg = cv.at<int>(o_ro_arg);
         p.scale = cv.at<double>(o_scale);
         p.clipped = cv.at<int>(o_clipped);
+        p.touched = cv.at<int>(o_touched);
         p.spike_totals = spike_totals ? spike_totals : cv.at<int>(o_totals);
         p.contrib = nullptr;
         p.coff = nullptr;

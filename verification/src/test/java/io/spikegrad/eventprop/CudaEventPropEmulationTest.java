@@ -353,6 +353,54 @@ class CudaEventPropEmulationTest {
                 + "from the emulation %.2e%n", worstRef, worstEmu);
     }
 
+    /**
+     * On a GPU: the device kernel against its emulation on the v2 kinds (recurrent, readout,
+     * spike count, recurrent with the per-sample limit): same spike totals and predictions,
+     * gradients within 1e-6 of the largest (deviation printed; expected: libm ulps).
+     */
+    @Test
+    void deviceKernelMatchesEmulationOnRecurrentReadoutAndCountNetworks() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.spikegrad.Backends.available().contains("cuda"), "no usable GPU here");
+        double worst = 0;
+        int compared = 0;
+        try (io.spikegrad.cuda.CudaBackend dev = (io.spikegrad.cuda.CudaBackend) io.spikegrad.Backends.create("cuda", 1)) {
+            NativeEventPropParityTest.Kind[] kinds = {NativeEventPropParityTest.Kind.RECURRENT, NativeEventPropParityTest.Kind.READOUT,
+                NativeEventPropParityTest.Kind.SPIKE_COUNT, NativeEventPropParityTest.Kind.RECURRENT};
+            for (int kk = 0; kk < kinds.length; kk++) {
+                NativeEventProp.Options opt = NativeEventProp.Options.DEFAULT.withSampleClip(kk == 3 ? 1e-3 : 0);
+                for (int c = 0; c < 8; c++) {
+                    long seed = 33_000 + 100 * kk + c;
+                    SplittableRandom rng = new SplittableRandom(seed);
+                    int inputs = 2 + rng.nextInt(7);
+                    double T = 30e-3 + 30e-3 * rng.nextDouble();
+                    Network net = NativeEventPropParityTest.randomNet(rng, seed, inputs, kinds[kk]);
+                    List<EventSample> batch = NativeEventPropParityTest.randomBatch(rng, inputs, net.outputs(), 1 + rng.nextInt(12), T);
+                    NativeEventProp.Loss loss = NativeEventPropParityTest.lossFor(kinds[kk], c).nativeLoss();
+                    NativeEventProp.Result emu;
+                    try {
+                        emu = CudaEventProp.emulated(net, batch, T, loss, true, opt);
+                    } catch (io.spikegrad.NativeException runaway) {
+                        continue;
+                    }
+                    NativeEventProp.Result gpu = CudaEventProp.onDevice(dev, net, batch, T, loss, true, opt);
+                    String where = kinds[kk] + " case " + c;
+                    assertEquals(java.util.Arrays.toString(emu.spikeTotals()), java.util.Arrays.toString(gpu.spikeTotals()), where);
+                    assertEquals(java.util.Arrays.toString(emu.predictions()), java.util.Arrays.toString(gpu.predictions()), where);
+                    for (int l = 0; l < net.layers().size(); l++) {
+                        worst = Math.max(worst, check(where + " weight " + l, emu.weightGrad()[l], gpu.weightGrad()[l]));
+                        if (emu.recurrentGrad()[l] != null) {
+                            worst = Math.max(worst, check(where + " recurrent " + l, emu.recurrentGrad()[l], gpu.recurrentGrad()[l]));
+                        }
+                    }
+                    compared++;
+                }
+            }
+        }
+        System.out.printf("GPU EventProp v2 kinds on the device: %d networks, worst gradient deviation from the emulation "
+                + "(rel. to max) %.2e%n", compared, worst);
+        assertTrue(compared >= 16, "compared " + compared);
+    }
+
     /** A strongly driven layer fires more spikes than the first spike-list capacity: the launcher grows it. */
     @Test
     void spikeListGrowsPastItsFirstCapacity() {
