@@ -6,6 +6,48 @@
 
 #include "cpu_common.h"
 
+namespace {
+
+/* Neurons [n0, n0+len) of sample b, backwards over all steps; the per-sample parameter
+ * partials go to pa / pb. Restrict pointers and ivdep let the neuron loop vectorise. */
+SG_CPU_CLONES void li_backward_item(int steps, int B, int N, int b, int n0, int len, const float* __restrict alpha,
+                                    const float* __restrict beta, const float* __restrict i0,
+                                    const float* __restrict u0, const float* __restrict u_out,
+                                    const float* __restrict i_save, const float* __restrict grad_u,
+                                    float* __restrict grad_x, float* __restrict grad_i0, float* __restrict grad_u0,
+                                    float* __restrict pa, float* __restrict pb) {
+    const size_t state = (size_t)B * N, s0 = (size_t)b * N + n0;
+    float gu[sg::kChunk], gi[sg::kChunk], ga[sg::kChunk], gb[sg::kChunk];
+    for (int k = 0; k < len; ++k) gu[k] = gi[k] = ga[k] = gb[k] = 0.0f;
+    const float* al = alpha + n0;
+    const float* be = beta + n0;
+    for (int t = steps - 1; t >= 0; --t) {
+        const size_t row = (size_t)t * state + s0;
+        const float* gur = grad_u + row;
+        const float* ir = i_save + row;
+        const float* i_prev = t > 0 ? i_save + row - state : i0 + s0;
+        const float* u_prev = t > 0 ? u_out + row - state : u0 + s0;
+        float* gxr = grad_x + row;
+#pragma GCC ivdep
+        for (int k = 0; k < len; ++k) {
+            float gi_t;
+            gu[k] = sg_li_backward_step(al[k], be[k], gur[k], gu[k], gi[k], &gi_t);
+            gi[k] = gi_t;
+            gxr[k] = gi_t;
+            ga[k] += gi_t * i_prev[k];
+            gb[k] += gu[k] * (u_prev[k] - ir[k]);
+        }
+    }
+    for (int k = 0; k < len; ++k) {
+        grad_i0[s0 + k] = al[k] * gi[k];
+        grad_u0[s0 + k] = be[k] * gu[k];
+        pa[s0 + k] = ga[k];
+        pb[s0 + k] = gb[k];
+    }
+}
+
+}  // namespace
+
 SG_API int sg_li_backward(int steps, int batch, int neurons,
                           const float* alpha, const float* beta,
                           const float* i0, const float* u0,
@@ -26,34 +68,12 @@ SG_API int sg_li_backward(int steps, int batch, int neurons,
     // runs along a contiguous row of the [T][B][N] tensors.
     const int64_t nchunk = sg::chunks(N);
     sg::parallel_for((int64_t)B * nchunk, [&](int, int64_t begin, int64_t end) {
-        float gu[sg::kChunk], gi[sg::kChunk], ga[sg::kChunk], gb[sg::kChunk];
         for (int64_t item = begin; item < end; ++item) {
             const int b = (int)(item / nchunk);
             const int n0 = (int)(item % nchunk) * sg::kChunk;
             const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
-            const size_t s0 = (size_t)b * N + n0;
-            for (int k = 0; k < len; ++k) gu[k] = gi[k] = ga[k] = gb[k] = 0.0f;
-            for (int t = steps - 1; t >= 0; --t) {
-                const size_t row = (size_t)t * state + s0;
-                for (int k = 0; k < len; ++k) {
-                    const int n = n0 + k;
-                    float gi_t;
-                    gu[k] = sg_li_backward_step(alpha[n], beta[n], grad_u[row + k], gu[k], gi[k], &gi_t);
-                    gi[k] = gi_t;
-                    grad_x[row + k] = gi_t;
-                    const float i_prev = t > 0 ? i_save[row + k - state] : i0[s0 + k];
-                    const float u_prev = t > 0 ? u_out[row + k - state] : u0[s0 + k];
-                    ga[k] += gi_t * i_prev;
-                    gb[k] += gu[k] * (u_prev - i_save[row + k]);
-                }
-            }
-            for (int k = 0; k < len; ++k) {
-                const int n = n0 + k;
-                grad_i0[s0 + k] = alpha[n] * gi[k];
-                grad_u0[s0 + k] = beta[n] * gu[k];
-                pa[s0 + k] = ga[k];
-                pb[s0 + k] = gb[k];
-            }
+            li_backward_item(steps, B, N, b, n0, len, alpha, beta, i0, u0, u_out, i_save, grad_u, grad_x, grad_i0,
+                             grad_u0, pa, pb);
         }
     });
     sg::reduce_batch(pa, B, N, grad_alpha);
