@@ -3,15 +3,9 @@ package io.spikegrad.cpu;
 import io.spikegrad.NativeException;
 import io.spikegrad.ResetMode;
 import io.spikegrad.data.EventSample;
-import io.spikegrad.data.SpikeEvents;
 import io.spikegrad.net.Layer;
 import io.spikegrad.net.Network;
-import io.spikegrad.net.Parameter;
-import java.util.Arrays;
 import java.util.List;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
@@ -166,149 +160,29 @@ public final class NativeEventProp {
      * @throws NativeException when the kernel reports an error (e.g. more than maxSpikes spikes in a sample)
      */
     public static Result run(Network net, List<EventSample> batch, double duration, Loss loss, boolean gradients, Options options) {
-        if (batch == null || batch.isEmpty()) throw new IllegalArgumentException("batch must not be empty");
-        if (!(duration > 0) || !Double.isFinite(duration)) throw new IllegalArgumentException("duration must be finite and > 0 s, got " + duration);
-        final int maxSpikes = options.maxSpikes(), traceCapacity = options.traceCapacity();
-        if (loss.kind() == Kind.FIRST_SPIKE && !(duration / loss.tau1() < 700)) {
-            throw new IllegalArgumentException("first-spike loss: duration / tau1 must stay below 700 (exp(t/tau1) overflows), got "
-                    + duration + " s / " + loss.tau1() + " s");
-        }
-        if ((long) traceCapacity * batch.size() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("traceCapacity x batch must stay below 2^31, got " + traceCapacity + " x " + batch.size());
-        }
-        List<Layer> layers = net.layers();
-        int L = layers.size();
-        boolean readout = layers.get(L - 1).kind() == Layer.Kind.LI;
-        checkNetwork(net, loss);
-        int[] sizes = new int[L + 1], rec = new int[L];
-        sizes[0] = net.inputs();
-        int nw = 0, nr = 0, n = 0;
-        for (int l = 0; l < L; l++) {
-            Layer layer = layers.get(l);
-            sizes[l + 1] = layer.size();
-            rec[l] = layer.recurrent() != null ? 1 : 0;
-            nw += layer.weight().size();
-            if (layer.recurrent() != null) nr += layer.recurrent().size();
-            n += layer.size();
-        }
-        int B = batch.size(), C = sizes[L];
-        long events = 0;
-        for (int b = 0; b < B; b++) {
-            EventSample s = batch.get(b);
-            if (s.events().channels() != net.inputs()) {
-                throw new IllegalArgumentException("batch[" + b + "] has " + s.events().channels() + " input channels, the network " + net.inputs());
-            }
-            if (s.label() < 0 || s.label() >= C) {
-                throw new IllegalArgumentException("batch[" + b + "] label must lie in [0, " + C + "), got " + s.label());
-            }
-            events += s.events().size();
-        }
-        if (events > Integer.MAX_VALUE) throw new IllegalArgumentException("batch holds " + events + " input events, at most " + Integer.MAX_VALUE);
         try (PointerScope scope = new PointerScope()) {
+            EventPropBatch p = new EventPropBatch(net, batch, duration, loss, gradients, options);
             CpuKernels.EventPropConfig cfg = new CpuKernels.EventPropConfig()
-                    .layers(L).batch(B).readout(readout ? 1 : 0).loss(loss.kind().code).gradients(gradients ? 1 : 0)
-                    .max_spikes(maxSpikes).trace_capacity(traceCapacity).duration(duration).tau0(loss.tau0()).tau1(loss.tau1()).alpha(loss.alpha())
-                    .vdot_floor(options.vdotFloor()).sample_clip(options.sampleClip());
-            IntPointer pSizes = new IntPointer(sizes), pRec = new IntPointer(rec);
-            DoublePointer w = new DoublePointer(nw), rw = new DoublePointer(Math.max(1, nr));
-            DoublePointer tm = new DoublePointer(n), ts = new DoublePointer(n), th = new DoublePointer(n);
-            int wo = 0, ro = 0, no = 0;
-            for (Layer layer : layers) {
-                wo = put(w, wo, layer.weight().value());
-                if (layer.recurrent() != null) ro = put(rw, ro, layer.recurrent().value());
-                put(tm, no, layer.tauMem().value());
-                put(ts, no, layer.tauSyn().value());
-                no = put(th, no, layer.threshold().value());
-            }
-            int E = (int) events;
-            double[] times = new double[E];
-            int[] channels = new int[E], offsets = new int[B + 1], labels = new int[B];
-            for (int b = 0; b < B; b++) {
-                SpikeEvents ev = batch.get(b).events();
-                System.arraycopy(ev.times(), 0, times, offsets[b], ev.size());
-                System.arraycopy(ev.channelIds(), 0, channels, offsets[b], ev.size());
-                offsets[b + 1] = offsets[b] + ev.size();
-                labels[b] = batch.get(b).label();
-            }
-            DoublePointer pTimes = new DoublePointer(Math.max(1, E)).put(times);
-            IntPointer pChannels = new IntPointer(Math.max(1, E)).put(channels);
-            IntPointer pOffsets = new IntPointer(offsets), pLabels = new IntPointer(labels);
-            DoublePointer pLoss = new DoublePointer(1), values = new DoublePointer((long) B * C);
-            IntPointer pred = new IntPointer(B), counts = new IntPointer((long) B * C), totals = new IntPointer(B);
-            IntPointer silent = new IntPointer((long) B * L);
-            LongPointer bytes = new LongPointer(B), clamped = new LongPointer(1), clipped = new LongPointer(1);
-            DoublePointer trT = traceCapacity > 0 ? new DoublePointer((long) B * traceCapacity) : null;
-            IntPointer trN = traceCapacity > 0 ? new IntPointer((long) B * traceCapacity) : null;
-            DoublePointer gw = gradients ? new DoublePointer(nw) : null;
-            DoublePointer grw = gradients && nr > 0 ? new DoublePointer(nr) : null;
-            DoublePointer gth = gradients ? new DoublePointer(n) : null;
-            int status = CpuKernels.sg_eventprop_batch(cfg, pSizes.address(), pRec.address(), w.address(), nr > 0 ? rw.address() : 0,
-                    tm.address(), ts.address(), th.address(), pTimes.address(), pChannels.address(), pOffsets.address(), pLabels.address(),
-                    pLoss.address(), pred.address(), values.address(), counts.address(), totals.address(), silent.address(), bytes.address(),
-                    trT == null ? 0 : trT.address(), trN == null ? 0 : trN.address(),
-                    gw == null ? 0 : gw.address(), grw == null ? 0 : grw.address(), gth == null ? 0 : gth.address(), clamped.address(), clipped.address());
-            if (status != 0) {
-                String what = CpuKernels.sg_status_string(status);
-                if (status == 4) what += " (a non-finite Vdot^-, or more than " + maxSpikes + " spikes in one sample: runaway excitation?)";
-                throw new NativeException("sg_eventprop_batch", status, what);
-            }
-
-            int[] predictions = new int[B], spikeTotals = new int[B];
-            long[] stored = new long[B];
-            pred.get(predictions);
-            totals.get(spikeTotals);
-            bytes.get(stored);
-            double[][] outValues = new double[B][C];
-            int[][] outCounts = new int[B][C], layerSilent = new int[B][L];
-            for (int b = 0; b < B; b++) {
-                values.position((long) b * C).get(outValues[b]);
-                counts.position((long) b * C).get(outCounts[b]);
-                silent.position((long) b * L).get(layerSilent[b]);
-            }
-            double[][] weightGrad = null, recGrad = null, thresholdGrad = null;
-            if (gradients) {
-                weightGrad = new double[L][];
-                recGrad = new double[L][];
-                thresholdGrad = new double[L][];
-                wo = 0;
-                ro = 0;
-                no = 0;
-                for (int l = 0; l < L; l++) {
-                    Layer layer = layers.get(l);
-                    weightGrad[l] = new double[layer.weight().size()];
-                    gw.position(wo).get(weightGrad[l]);
-                    wo += weightGrad[l].length;
-                    copy(weightGrad[l], layer.weight());
-                    if (layer.recurrent() != null) {
-                        recGrad[l] = new double[layer.recurrent().size()];
-                        grw.position(ro).get(recGrad[l]);
-                        ro += recGrad[l].length;
-                        copy(recGrad[l], layer.recurrent());
-                    }
-                    thresholdGrad[l] = new double[layer.size()];
-                    gth.position(no).get(thresholdGrad[l]);
-                    no += layer.size();
-                    copy(thresholdGrad[l], layer.threshold());
-                    Arrays.fill(layer.tauMem().grad(), 0f);
-                    Arrays.fill(layer.tauSyn().grad(), 0f);
-                }
-            }
-            double[][] spikeTimes = null;
-            int[][] spikeNeurons = null;
-            if (traceCapacity > 0) {
-                spikeTimes = new double[B][];
-                spikeNeurons = new int[B][];
-                for (int b = 0; b < B; b++) {
-                    int k = Math.min(traceCapacity, spikeTotals[b]);
-                    spikeTimes[b] = new double[k];
-                    spikeNeurons[b] = new int[k];
-                    trT.position((long) b * traceCapacity).get(spikeTimes[b]);
-                    trN.position((long) b * traceCapacity).get(spikeNeurons[b]);
-                }
-            }
-            return new Result(pLoss.get(0), predictions, outValues, outCounts, spikeTotals, layerSilent, stored, weightGrad, recGrad,
-                    thresholdGrad, clamped.get(0), spikeTimes, spikeNeurons, clipped.get(0));
+                    .layers(p.layers).batch(p.batch).readout(p.readout ? 1 : 0).loss(loss.kind().code).gradients(gradients ? 1 : 0)
+                    .max_spikes(options.maxSpikes()).trace_capacity(p.traceCapacity).duration(duration).tau0(loss.tau0()).tau1(loss.tau1())
+                    .alpha(loss.alpha()).vdot_floor(options.vdotFloor()).sample_clip(options.sampleClip());
+            int status = CpuKernels.sg_eventprop_batch(cfg, p.sizes.address(), p.recurrent.address(), p.weights.address(),
+                    p.hasRecurrent ? p.recurrentWeights.address() : 0, p.tauMem.address(), p.tauSyn.address(), p.thresholds.address(),
+                    p.times.address(), p.channels.address(), p.offsets.address(), p.labels.address(),
+                    p.meanLoss.address(), p.predictions.address(), p.values.address(), p.counts.address(), p.totals.address(),
+                    p.silent.address(), p.storedBytes.address(),
+                    p.traceTimes == null ? 0 : p.traceTimes.address(), p.traceNeurons == null ? 0 : p.traceNeurons.address(),
+                    gradients ? p.weightGrad.address() : 0, gradients && p.hasRecurrent ? p.recurrentGrad.address() : 0,
+                    gradients ? p.thresholdGrad.address() : 0, p.clamped.address(), p.clipped.address());
+            if (status != 0) throw failure("sg_eventprop_batch", status, CpuKernels.sg_status_string(status), options);
+            return p.collect();
         }
+    }
+
+    /** The exception for a kernel's error status; 4 (numerical) says what usually causes it. */
+    public static NativeException failure(String call, int status, String what, Options options) {
+        if (status == 4) what += " (a non-finite Vdot^-, or more than " + options.maxSpikes() + " spikes in one sample: runaway excitation?)";
+        return new NativeException(call, status, what);
     }
 
     /**
@@ -359,15 +233,5 @@ public final class NativeEventProp {
                     ? "a leaky-integrator readout" : "a spiking (LIF)") + " last layer, '" + layers.get(L - 1).name() + "' is "
                     + (readout ? "a leaky-integrator readout" : "LIF"));
         }
-    }
-
-    private static int put(DoublePointer p, int at, float[] v) {
-        for (int k = 0; k < v.length; k++) p.put(at + k, v[k]);
-        return at + v.length;
-    }
-
-    private static void copy(double[] src, Parameter p) {
-        float[] g = p.grad();
-        for (int k = 0; k < g.length; k++) g[k] = (float) src[k];
     }
 }
