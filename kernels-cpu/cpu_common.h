@@ -109,6 +109,34 @@ inline void dispatch_surrogate(int kind, F&& f) {
     }
 }
 
+/* Grow-only scratch of the calling thread, by slot. A kernel asks for what one call needs; the
+ * memory stays for the next call, so a training loop neither allocates nor page-faults after
+ * its first step (a recurrent backward needs megabytes). 64-byte aligned; contents are
+ * whatever the last call left. Returns nullptr when memory ran out. */
+enum WorkspaceSlot {
+    kWsBackward = 0,   // lif_backward: U/V histories and adjoint rows
+    kWsPanels,         // lif_backward: packed W_rec panels
+    kWsPartials,       // lif_backward, li_backward: per-sample parameter-gradient partials
+    kWsGradPartials,   // spike_matmul: row-group partial sums of a narrow weight gradient
+    kWsSlots
+};
+
+template <typename T>
+inline T* workspace(int slot, size_t n) {
+    thread_local std::vector<unsigned char> slots[kWsSlots];
+    std::vector<unsigned char>& v = slots[slot];
+    const size_t bytes = n * sizeof(T) + 64;
+    if (v.size() < bytes) {
+        try {
+            v.resize(bytes);
+        } catch (...) {
+            return nullptr;
+        }
+    }
+    const uintptr_t p = reinterpret_cast<uintptr_t>(v.data());
+    return reinterpret_cast<T*>((p + 63) & ~uintptr_t(63));
+}
+
 /* Asks for the cache lines of p[0..n) (floats) ahead of use; write = true for rows about to
  * be written. A hint only: no effect on results. */
 inline void prefetch_row(const float* p, int n, bool write) {
@@ -120,10 +148,10 @@ inline void prefetch_row(const float* p, int n, bool write) {
 
 /* Sums per-sample partials [B][N] over the batch in sample order, so the
  * result does not depend on how the work was split across threads. */
-inline void reduce_batch(const std::vector<float>& part, int batch, int neurons, float* out) {
+inline void reduce_batch(const float* part, int batch, int neurons, float* out) {
     for (int n = 0; n < neurons; ++n) out[n] = 0.0f;
     for (int b = 0; b < batch; ++b) {
-        const float* row = part.data() + (size_t)b * neurons;
+        const float* row = part + (size_t)b * neurons;
         for (int n = 0; n < neurons; ++n) out[n] += row[n];
     }
 }

@@ -19,13 +19,9 @@ SG_API int sg_li_backward(int steps, int batch, int neurons,
         return SG_ERR_NULL_POINTER;
     const int B = batch, N = neurons;
     const size_t state = (size_t)B * N;
-    std::vector<float> pa, pb;
-    try {
-        pa.resize(state);
-        pb.resize(state);
-    } catch (...) {
-        return SG_ERR_ALLOC;
-    }
+    float* pa = sg::workspace<float>(sg::kWsPartials, 2 * state);
+    if (!pa) return SG_ERR_ALLOC;
+    float* pb = pa + state;
     // Work items are (sample, chunk of neurons), time outermost inside, so every access
     // runs along a contiguous row of the [T][B][N] tensors.
     const int64_t nchunk = sg::chunks(N);

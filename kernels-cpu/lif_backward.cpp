@@ -122,14 +122,14 @@ inline void backward_item(const Args& a, int b, int n0, int len, float* u_hist) 
     else backward_group<RESET, DETACH, SURR, SMOOTH, 0>(a, b, n0, len, u_hist);
 }
 
-void backward_feedforward(const Args& a, std::vector<float>& scratch) {
+void backward_feedforward(const Args& a, float* scratch) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch, N = c.neurons, T = c.steps;
     const int64_t ngroup = (N + kGroup - 1) / kGroup;
     sg::parallel_for((int64_t)B * ngroup, [&, c](int part, int64_t begin, int64_t end) {
         Args al = a;  // settings by value in this thread: no aliasing with the outputs
         al.c = &c;
-        float* u_hist = scratch.data() + (size_t)part * feedforward_scratch(T);
+        float* u_hist = scratch + (size_t)part * feedforward_scratch(T);
         for (int64_t item = begin; item < end; ++item) {
             const int b = (int)(item / ngroup);
             const int n0 = (int)(item % ngroup) * kGroup;
@@ -256,7 +256,7 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
     }
 }
 
-void backward_recurrent(const Args& a, std::vector<float>& scratch, size_t per_sample) {
+void backward_recurrent(const Args& a, float* scratch, size_t per_sample) {
     const sg_lif_config& c = *a.c;
     const int B = c.batch;
     const int parts = sg::parts_for(B);
@@ -264,7 +264,7 @@ void backward_recurrent(const Args& a, std::vector<float>& scratch, size_t per_s
     sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
         Args al = a;
         al.c = &c;
-        float* s = scratch.data() + (size_t)part * per_part;
+        float* s = scratch + (size_t)part * per_part;
         const int b0 = (int)begin, b1 = (int)end;
         sg::dispatch_reset(c.reset, [&]<int R>() {
             if (c.smooth) {
@@ -300,22 +300,15 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     const size_t per_sample = recurrent_scratch(cfg->steps, cfg->neurons);
     const size_t per_part = w_rec ? per_sample * (size_t)((cfg->batch + parts - 1) / parts)
                                   : feedforward_scratch(cfg->steps);
-    std::vector<float> pa, pb, pt, scratch, w_t;
-    try {
-        if (w_rec) {  // the coupling product's panels of W_rec
-            w_t.resize(sg::coupling_panel_floats(cfg->neurons));
-            sg::pack_coupling(w_rec, cfg->neurons, w_t.data());
-        }
-        pa.resize(state);
-        pb.resize(state);
-        pt.resize(state);
-        scratch.resize(per_part * parts);
-    } catch (...) {
-        return SG_ERR_ALLOC;
-    }
+    float* partials = sg::workspace<float>(sg::kWsPartials, 3 * state);
+    float* scratch = sg::workspace<float>(sg::kWsBackward, per_part * parts);
+    float* panels = w_rec ? sg::workspace<float>(sg::kWsPanels, sg::coupling_panel_floats(cfg->neurons)) : nullptr;
+    if (!partials || !scratch || (w_rec && !panels)) return SG_ERR_ALLOC;
+    if (w_rec) sg::pack_coupling(w_rec, cfg->neurons, panels);  // the coupling product's panels of W_rec
+    float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
     const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
-    Args a{&c, w_rec, w_rec ? w_t.data() : nullptr, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
-           grad_x, grad_i0, grad_v0, pa.data(), pb.data(), pt.data()};
+    Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
+           grad_x, grad_i0, grad_v0, pa, pb, pt};
     if (w_rec)
         backward_recurrent(a, scratch, per_sample);
     else

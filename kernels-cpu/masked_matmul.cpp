@@ -15,6 +15,7 @@
 namespace {
 
 constexpr int kBlock = 64;
+constexpr int kSmallInner = 64;  // up to this inner size whole rows are computed (small_inner_rows)
 
 typedef float v8 __attribute__((vector_size(32)));
 typedef float v8u __attribute__((vector_size(32), aligned(4)));
@@ -37,6 +38,37 @@ inline float dot(const float* __restrict x, const float* __restrict y, int k) {
     float r = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
     for (; c < k; ++c) r += x[c] * y[c];
     return r;
+}
+
+/* A narrow inner dimension (a readout of 10 or 20 feeding back): whole rows at once, from b
+ * transposed into [K][64] column panels (L1), 64 outputs in registers, then the masked-out
+ * entries cleared: cheaper than one short dot product per needed entry. */
+SG_CPU_CLONES void small_inner_rows(int64_t r0, int64_t r1, int inner, int cols, const float* a, const float* b,
+                                    const uint8_t* mask, float* out, float* panel) {
+    for (int j0 = 0; j0 < cols; j0 += kBlock) {
+        const int width = cols - j0 < kBlock ? cols - j0 : kBlock;
+        for (int c = 0; c < inner; ++c)
+            for (int j = 0; j < kBlock; ++j) panel[(size_t)c * kBlock + j] = j < width ? b[(size_t)(j0 + j) * inner + c] : 0.0f;
+        for (int64_t r = r0; r < r1; ++r) {
+            const float* ar = a + (size_t)r * inner;
+            // named sums: GCC keeps these in registers, an array of them it spills
+            v8 s0{}, s1{}, s2{}, s3{}, s4{}, s5{}, s6{}, s7{};
+            for (int c = 0; c < inner; ++c) {
+                const float x = ar[c];
+                const float* p = panel + (size_t)c * kBlock;
+                s0 += x * ld(p); s1 += x * ld(p + 8); s2 += x * ld(p + 16); s3 += x * ld(p + 24);
+                s4 += x * ld(p + 32); s5 += x * ld(p + 40); s6 += x * ld(p + 48); s7 += x * ld(p + 56);
+            }
+            float tmp[kBlock];
+            *reinterpret_cast<v8u*>(tmp) = s0; *reinterpret_cast<v8u*>(tmp + 8) = s1;
+            *reinterpret_cast<v8u*>(tmp + 16) = s2; *reinterpret_cast<v8u*>(tmp + 24) = s3;
+            *reinterpret_cast<v8u*>(tmp + 32) = s4; *reinterpret_cast<v8u*>(tmp + 40) = s5;
+            *reinterpret_cast<v8u*>(tmp + 48) = s6; *reinterpret_cast<v8u*>(tmp + 56) = s7;
+            float* o = out + (size_t)r * cols + j0;
+            const uint8_t* m = mask + (size_t)r * cols + j0;
+            for (int j = 0; j < width; ++j) o[j] = m[j] ? tmp[j] : 0.0f;
+        }
+    }
 }
 
 SG_CPU_CLONES void masked_rows(int64_t r0, int64_t r1, int inner, int cols, const float* a, const float* b,
@@ -64,13 +96,18 @@ SG_API int sg_masked_matmul(int rows, int inner, int cols, const float* a, const
     if (sg::any_null(a, b, mask, out)) return SG_ERR_NULL_POINTER;
     const int parts = sg::parts_for(rows);
     std::vector<int> idx;
+    std::vector<float> panels;
     try {
-        idx.resize((size_t)parts * (kBlock + sg::kSlack));
+        if (inner <= kSmallInner) panels.resize((size_t)parts * inner * kBlock);
+        else idx.resize((size_t)parts * (kBlock + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
     sg::parallel_for(rows, [&](int part, int64_t r0, int64_t r1) {
-        masked_rows(r0, r1, inner, cols, a, b, mask, out, idx.data() + (size_t)part * (kBlock + sg::kSlack));
+        if (inner <= kSmallInner)
+            small_inner_rows(r0, r1, inner, cols, a, b, mask, out, panels.data() + (size_t)part * inner * kBlock);
+        else
+            masked_rows(r0, r1, inner, cols, a, b, mask, out, idx.data() + (size_t)part * (kBlock + sg::kSlack));
     });
     return SG_OK;
 }

@@ -317,13 +317,10 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
         if (st != SG_OK) return st;
     const int64_t blocks = (outputs + kCols - 1) / kCols, groups = row_groups(nb, blocks);
     const size_t block_floats = (size_t)inputs * kCols;
-    std::vector<float> partial;  // [blocks][groups][K][kCols] when groups > 1
+    float* partial = nullptr;  // [blocks][groups][K][kCols] when groups > 1
     if (groups > 1) {
-        try {
-            partial.resize((size_t)blocks * groups * block_floats);
-        } catch (...) {
-            return SG_ERR_ALLOC;
-        }
+        partial = sg::workspace<float>(sg::kWsGradPartials, (size_t)blocks * groups * block_floats);
+        if (!partial) return SG_ERR_ALLOC;
     }
     sg::parallel_for(blocks * groups, [&](int part, int64_t i0, int64_t i1) {
         GradScratch& s = t_grad;
@@ -340,7 +337,7 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
                 accumulate_rows(cb, 0, nb, rows, inputs, outputs, g, index, s.dw.data(), s.g.data());
                 unpack_columns(dw, s.dw.data(), outputs, inputs, n0, width);
             } else {
-                float* p = partial.data() + (size_t)item * block_floats;
+                float* p = partial + (size_t)item * block_floats;
                 std::memset(p, 0, sizeof(float) * block_floats);
                 accumulate_rows(cb, nb * grp / groups, nb * (grp + 1) / groups, rows, inputs, outputs, g, index, p, s.g.data());
             }

@@ -16,13 +16,19 @@
  * root being unique in (0, dm): found by Newton safeguarded by bisection (rtsafe),
  * never by time stepping.
  *
- * Adjoint between events (reverse time, no voltage-loss source in v1):
- *   lambda_V(d) = lambda_V0 exp(-d/tau_mem)
- *   lambda_I(d) = lambda_I0 exp(-d/tau_syn) + lambda_V0 K(d; tau_syn, tau_mem)
- * Jump at a spike of neuron n (V^- = theta_n):
+ * Integral of V over a gap (the mean-voltage loss), from tau_mem dV/dt = -V + I:
+ *   int_0^d V = int_0^d I - tau_mem (V(d) - V0),   int_0^d I = -I0 tau_syn expm1(-d/tau_syn)
+ *
+ * Adjoint between events (reverse time, eq. 10a-b) with a constant source g = dl_V/dV:
+ *   mu = lambda + g obeys the source-free system, so over a reverse gap d
+ *   lambda_V(d) = mu_V0 exp(-d/tau_mem) - g
+ *   lambda_I(d) = mu_I0 exp(-d/tau_syn) + mu_V0 K(d; tau_syn, tau_mem) - g
+ * Jump at a spike of neuron n (V^- = theta_n), eq. (30a) with eq. (33):
  *   Vdot^- = (I^- - theta)/tau_mem, clamped below at floor*theta/tau_mem
  *   lambda_Vn^- = lambda_Vn^+ + C/(tau_mem Vdot^-),
  *   C = dL/dt_k + theta lambda_Vn^+ + sum_m w_nm (lambda_Vm^+ - lambda_Im^+)
+ *       (+ dL/dz_c Vdot_c^- for a readout c whose maximum z_c is the kink at this spike's arrival)
+ * over every target m: the next layer and, for a recurrent layer, the own layer (n included).
  */
 #ifndef SPIKEGRAD_EVENTPROP_MATH_H
 #define SPIKEGRAD_EVENTPROP_MATH_H
@@ -60,6 +66,12 @@ SG_HD double sg_ep_current(double d, double i0, double tau_syn) {
 /* dV/dt = (I - V)/tau_mem. */
 SG_HD double sg_ep_vdot(double v, double i, double tau_mem) {
     return (i - v) / tau_mem;
+}
+
+/* int_0^d V dt from V(0) = v0, I(0) = i0, no event in between. */
+SG_HD double sg_ep_integral(double d, double v0, double i0, double tau_mem, double tau_syn) {
+    double int_i = -i0 * tau_syn * expm1(-d / tau_syn);
+    return int_i - tau_mem * (sg_ep_voltage(d, v0, i0, tau_mem, tau_syn) - v0);
 }
 
 /* The gap d > 0 at which Vdot(d) = 0, or +infinity (HUGE_VAL) when there is none:
@@ -126,6 +138,28 @@ SG_HD void sg_ep_adjoint_advance(double d, double tau_mem, double tau_syn, doubl
     double mu_v = *lam_v, mu_i = *lam_i;
     *lam_i = mu_i * exp(-d / tau_syn) + mu_v * sg_ep_kernel(d, tau_syn, tau_mem);
     *lam_v = mu_v * exp(-d / tau_mem);
+}
+
+/* The same with the constant source src = dl_V/dV (0 for every neuron but a mean-voltage
+ * readout); with src = 0 it gives the bits of sg_ep_adjoint_advance. */
+SG_HD void sg_ep_adjoint_advance_source(double d, double tau_mem, double tau_syn, double src, double* lam_v, double* lam_i) {
+    double mu_v = *lam_v + src, mu_i = *lam_i + src;
+    *lam_i = mu_i * exp(-d / tau_syn) + mu_v * sg_ep_kernel(d, tau_syn, tau_mem) - src;
+    *lam_v = mu_v * exp(-d / tau_mem) - src;
+}
+
+/* Vdot^- of a spike from the stored I^- (V^- = theta), and whether the guard clamped it:
+ * a genuine upward crossing has Vdot^- > 0; below floor = vdot_floor*theta/tau_mem it is
+ * replaced by that floor (EventPropBackward's documented rule). */
+SG_HD double sg_ep_guarded_vdot(double i_minus, double theta, double tau_mem, double vdot_floor, int* clamped) {
+    double vdot = (i_minus - theta) / tau_mem;
+    double floor = vdot_floor * theta / tau_mem;
+    *clamped = 0;
+    if (vdot < floor) {
+        vdot = floor;
+        *clamped = 1;
+    }
+    return vdot;
 }
 
 /* The jump of the firing neuron's lambda_V at its spike (eq. 30a); vdot is the

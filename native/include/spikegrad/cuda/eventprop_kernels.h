@@ -262,21 +262,28 @@ SG_HD void sg_ep_loss(const sg_ep_params& p, int b) {
     }
     p.predictions[b] = best;
     const int label = p.labels[b];
-    double mx = -HUGE_VAL;
-    for (int c = 0; c < C; c++) mx = fmax(mx, z[c]);
-    double sum = 0;
-    for (int c = 0; c < C; c++) sum += dz[c] = exp(z[c] - mx);
-    for (int c = 0; c < C; c++) dz[c] /= sum;
-    dz[label] -= 1.0;
-    double loss = -(z[label] - mx - log(sum));
-    const double reg = exp(tf[label] / p.tau1);
-    loss += p.alpha * (reg - 1);
-    for (int c = 0; c < C; c++) {
-        const int f = (int)first_times[c];
-        if (f < 0) continue;
-        double d = -dz[c] / p.tau0;
-        if (c == label) d += p.alpha * reg / p.tau1;
-        p.dspike[base + f] += d;
+    // silent outputs fire "at infinity": out of the softmax, no gradient; a silent label makes
+    // the loss the constant log C with no gradient (EventLosses.firstSpikeCrossEntropy)
+    double loss;
+    if ((int)first_times[label] < 0) {
+        loss = log((double)C);
+    } else {
+        double mx = -HUGE_VAL;
+        for (int c = 0; c < C; c++) if ((int)first_times[c] >= 0) mx = fmax(mx, z[c]);
+        double sum = 0;
+        for (int c = 0; c < C; c++) if ((int)first_times[c] >= 0) sum += dz[c] = exp(z[c] - mx);
+        for (int c = 0; c < C; c++) if ((int)first_times[c] >= 0) dz[c] /= sum;
+        dz[label] -= 1.0;
+        loss = -(z[label] - mx - log(sum));
+        const double reg = exp(tf[label] / p.tau1);
+        loss += p.alpha * (reg - 1);
+        for (int c = 0; c < C; c++) {
+            const int f = (int)first_times[c];
+            if (f < 0) continue;
+            double d = -dz[c] / p.tau0;
+            if (c == label) d += p.alpha * reg / p.tau1;
+            p.dspike[base + f] += d;
+        }
     }
     for (int c = 0; c < C; c++) {
         const int f = (int)first_times[c];

@@ -27,11 +27,11 @@ public interface Backend extends AutoCloseable {
     default boolean supports(DType t) { return t != DType.BIT; }
 
     /**
-     * Turns the NaN/infinity scans of kernel inputs on (the default) or off. Shapes, arena
-     * ownership and parameter ranges are always checked. An engine that checks its user
-     * inputs and parameters once and the loss and gradients of every pass may turn the scans
-     * off around its own calls (BpttEngine does), because on a large layer they cost as much
-     * as a kernel.
+     * Turns the NaN/infinity scans of kernel inputs, and the range checks of per-neuron decays,
+     * on (the default) or off. Shapes and arena ownership are always checked. An engine that
+     * checks its user inputs and parameters once and the loss and gradients of every pass may
+     * turn the scans off around its own calls (BpttEngine does): on a large layer they cost as
+     * much as a kernel, and on a device each is a copy to the host.
      *
      * @return the previous setting
      */

@@ -119,11 +119,14 @@ final class BenchCommand implements Callable<Integer> {
         try (Backend be = backend == null ? Backends.best(threads) : Backends.create(backend, threads);
              Arena data = be.newArena();
              BpttEngine engine = new BpttEngine(net, be, new BpttSettings(1e-3, Args.surrogate(surrogate), false, false, gradCutoff))) {
-            // the batches live in the backend as spike rasters (U8), uploaded once, as a data
-            // pipeline that keeps its batches on the device would
+            // the batches live in the backend as spike rasters (bits where it takes them, else
+            // bytes), uploaded once, as a data pipeline that keeps its batches on the device would
+            DType raster = be.supports(DType.BIT) ? DType.BIT : DType.U8;
             Tensor[] batches = new Tensor[inputs.length];
             for (int k = 0; k < inputs.length; k++) {
-                batches[k] = data.allocate(DType.U8, "batch" + k, c.steps(), c.batch(), c.inputs()).copyFrom(inputs[k]);
+                float[] f = new float[inputs[k].length];
+                for (int q = 0; q < f.length; q++) f[q] = inputs[k][q];
+                batches[k] = data.allocate(raster, "batch" + k, c.steps(), c.batch(), c.inputs()).copyFrom(f);
             }
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -166,10 +169,11 @@ final class BenchCommand implements Callable<Integer> {
             JsonArray kernels = new JsonArray();
             boolean[] sparse = engine.lastSparse(), sparseGrad = engine.lastSparseGrad();
             boolean[] masked = engine.lastMasked();
+            double[] needed = engine.lastMaskedFraction();
             for (int l = 0; l < sparse.length; l++) {
                 kernels.add(net.layers().get(l).name() + ": input " + (sparse[l] ? "sparse" : "dense") + ", weight grad "
                         + (sparseGrad[l] ? "sparse" : "dense") + (l < masked.length - 1 && net.layers().get(l).kind() == io.spikegrad.net.Layer.Kind.LIF
-                        ? ", dL/dS " + (masked[l] ? "masked" : "dense") : ""));
+                        ? ", dL/dS " + (masked[l] ? String.format(java.util.Locale.ROOT, "masked (%.3f needed)", needed[l]) : "dense") : ""));
             }
             s.add("kernels", kernels);
             BpttEngine.Timings tm = engine.timings();

@@ -6,13 +6,13 @@ import io.spikegrad.Backend;
 import io.spikegrad.Backends;
 import io.spikegrad.bptt.BpttEngine;
 import io.spikegrad.bptt.BpttSettings;
+import io.spikegrad.cpu.NativeEventProp;
 import io.spikegrad.data.Binning;
 import io.spikegrad.data.Dataset;
 import io.spikegrad.data.EventSample;
 import io.spikegrad.eventprop.EventLoss;
 import io.spikegrad.eventprop.EventLosses;
 import io.spikegrad.eventprop.EventProp;
-import io.spikegrad.eventprop.EventPropModel;
 import io.spikegrad.loss.Loss;
 import io.spikegrad.loss.MaxMembraneCrossEntropy;
 import io.spikegrad.loss.SumMembraneCrossEntropy;
@@ -32,7 +32,13 @@ import picocli.CommandLine.Option;
  * dt and surrogate; per weight tensor, the cosine similarity and the norm ratio. The loss is
  * cross-entropy on the leaky-integrator readout's maximum (or time average) membrane, which
  * both methods define; BPTT also rounds the input spike times onto its grid, which is part of
- * the bias being measured. Also prints the bytes each method keeps per sample for its backward.
+ * the bias being measured.
+ *
+ * <p>Also prints the memory each method needs per sample on this network and batch, both
+ * measured: EventProp's is what the native kernel reports it kept for the backward (20 bytes per
+ * spike, 36 per readout neuron, eventprop.h); BPTT's is the growth of the engine's tensors
+ * ({@link BpttEngine#bytes()}) from a batch of B to one of 2B samples, divided by B, i.e. every
+ * per-sample tensor the engine allocates (whatever its layout: it is measured, not derived).
  */
 @Command(name = "compare-gradients", mixinStandardHelpOptions = true,
         description = "Compare exact EventProp gradients with surrogate-BPTT gradients on one batch.")
@@ -84,28 +90,39 @@ final class CompareGradientsCommand implements Callable<Integer> {
         EventLoss epLoss = max ? EventLosses.maxVoltageCrossEntropy() : EventLosses.meanVoltageCrossEntropy();
         EventProp eventProp = new EventProp(t.duration());
         double lossEp = eventProp.lossAndGradient(ep, samples, epLoss);
-        EventPropModel m = EventPropModel.of(ep);
-        double epBytes = 0;
-        for (EventSample s : samples) epBytes += eventProp.run(m, s.events(), s.label(), epLoss).trace().storedBytesForBackward();
+        NativeEventProp.Result nat = NativeEventProp.evaluate(ep, samples, t.duration(), epLoss.nativeLoss());
+        double epBytes = 0, epSpikes = 0;
+        for (int i = 0; i < b; i++) {
+            epBytes += nat.storedBytes()[i];
+            epSpikes += nat.spikeTotals()[i];
+        }
         epBytes /= b;
+        epSpikes /= b;
 
         // surrogate BPTT on the grid of dt
         Network bp = proto.copy();
         int steps = Binning.stepsFor(t.duration(), dt);
-        DatasetBatches grid = new DatasetBatches(data, dt, steps);
-        int[] idx = new int[b], labels = new int[b];
-        for (int i = 0; i < b; i++) idx[i] = i;
-        float[] input = new float[steps * b * data.channels()];
-        grid.fill(idx, input, labels);
         Loss loss = max ? new MaxMembraneCrossEntropy() : new SumMembraneCrossEntropy();
+        BpttSettings settings = new BpttSettings(dt, Args.surrogate(surrogate), detach, false);
         double lossBp;
-        try (Backend be = Backends.best(); BpttEngine e = new BpttEngine(bp, be, new BpttSettings(dt, Args.surrogate(surrogate), detach, false))) {
-            lossBp = e.run(input, steps, b, loss, labels, true).loss();
+        long engineB, engine2B;
+        try (Backend be = Backends.best()) {
+            try (BpttEngine e = new BpttEngine(bp, be, settings)) {
+                lossBp = run(e, data, dt, steps, b, loss);
+                engineB = e.bytes();
+            }
+            if (2 * b > data.size()) throw new IllegalArgumentException("--batch must be at most half the training set to measure BPTT memory");
+            try (BpttEngine e = new BpttEngine(proto.copy(), be, settings)) {
+                run(e, data, dt, steps, 2 * b, loss);
+                engine2B = e.bytes();
+            }
         }
         int neurons = 0;
         for (Layer l : proto.layers()) neurons += l.size();
-        // the BPTT engine keeps I[t] and the layer output (spikes or U) as float per neuron-step
-        double bpBytes = (double) steps * neurons * 8;
+        double bpBytes = (engine2B - engineB) / (double) b;
+        System.err.printf("stored per sample: EventProp %.0f bytes (%.1f spikes x 20 B + %d readout x 36 B, native kernel); "
+                        + "BPTT at dt = %.3g s %.0f bytes (%d steps x %d neurons, the engine's tensors): %.0fx%n",
+                epBytes, epSpikes, proto.outputs(), dt, bpBytes, steps, neurons, bpBytes / epBytes);
 
         JsonArray layers = new JsonArray();
         System.err.printf("%-14s %10s %12s%n", "tensor", "cosine", "|bptt|/|ep|");
@@ -134,10 +151,22 @@ final class CompareGradientsCommand implements Callable<Integer> {
         s.addProperty("loss_bptt", lossBp);
         s.add("layers", layers);
         s.addProperty("eventprop_bytes_per_sample", epBytes);
+        s.addProperty("eventprop_spikes_per_sample", epSpikes);
         s.addProperty("bptt_bytes_per_sample", bpBytes);
+        s.addProperty("bptt_steps", steps);
         s.addProperty("eventprop_clamped_spikes", eventProp.clampedSpikes());
         s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
         System.out.println(Json.GSON.toJson(s));
         return 0;
+    }
+
+    /** One forward and backward of the first {@code n} samples on the grid of dt; returns the loss. */
+    private static double run(BpttEngine e, Dataset data, double dt, int steps, int n, Loss loss) {
+        DatasetBatches grid = new DatasetBatches(data, dt, steps);
+        int[] idx = new int[n], labels = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        float[] input = new float[steps * n * data.channels()];
+        grid.fill(idx, input, labels);
+        return e.run(input, steps, n, loss, labels, true).loss();
     }
 }

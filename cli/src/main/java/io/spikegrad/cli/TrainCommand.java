@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
  * {@code spikegrad train}: trains a task end to end. After every epoch a checkpoint is
  * written atomically into the output directory, so an interrupted run loses at most the
  * epoch in progress and {@code --resume DIR} continues it with the same numbers an
- * uninterrupted run gives. Ends with one JSON summary line on stdout.
+ * uninterrupted run gives. The epoch with the best validation accuracy is also kept (in
+ * {@value #BEST}/), and the summary reports its test accuracy next to the final one. Ends with
+ * one JSON summary line on stdout.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a spiking network on a task (default: Yin-Yang, surrogate BPTT, best backend).")
@@ -97,6 +99,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--memory-report", description = "print resident memory at iterations 200, 1000, 2000, ... (leak checks)")
     boolean memoryReport;
 
+    @Option(names = "--loss", description = "EventProp loss: first-spike, max-voltage (LI readout), mean-voltage (LI readout) "
+            + "or spike-count (default: first-spike; --method eventprop only)")
+    String loss;
+
+    @Option(names = "--missing-hidden", description = "EventProp silent-neuron rule: allowed fraction of missing spikes in a hidden "
+            + "layer before its weights are bumped, 1 = off (default: 1)")
+    Double missingHidden;
+
+    @Option(names = "--missing-output", description = "EventProp silent-neuron rule for the spiking output layer, 1 = off (default: 1)")
+    Double missingOutput;
+
+    @Option(names = "--bump", description = "EventProp silent-neuron weight bump (default: 1e-4)")
+    Double bump;
+
+    @Option(names = "--sample-clip", description = "EventProp per-sample gradient-norm limit, 0 = off (default: 1)")
+    Double sampleClip;
+
     @Option(names = "--resume", description = "continue the run saved in this directory (its settings win over the options)")
     Path resume;
 
@@ -104,6 +123,9 @@ final class TrainCommand implements Callable<Integer> {
     DiffSynOptions diffsyn = new DiffSynOptions();
 
     private long iteration;
+
+    /** Subdirectory holding the checkpoint of the epoch with the best validation accuracy. */
+    static final String BEST = "best-validation";
 
     @Override
     public Integer call() throws IOException {
@@ -119,11 +141,17 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             Task t = Task.named(task, data);
             Task.Defaults d = t.defaults(method);
+            if (!method.equals("eventprop") && (loss != null || missingHidden != null || missingOutput != null || bump != null
+                    || sampleClip != null)) {
+                throw new IllegalArgumentException("--loss, --missing-hidden, --missing-output, --bump and --sample-clip apply to --method eventprop only");
+            }
+            if (method.equals("eventprop")) EventPropSetup.loss(loss);          // validates the name now
             cfg = new RunConfig(t.name(), method, hidden != null ? hidden : d.hidden(), seed,
                     dt != null ? dt : d.dt(), lr != null ? lr : d.lr(), batch != null ? batch : d.batch(),
                     epochs != null ? epochs : d.epochs(), surrogate != null ? surrogate : d.surrogate(),
                     schedule != null ? schedule : d.schedule(), regSpikes == null ? 0 : regSpikes, regRate,
-                    detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString());
+                    detachReset != null ? detachReset : d.detachReset(), clip != null ? clip : d.clip(), hiddenInit, readoutInit, limit == null ? 0 : limit, data == null ? null : data.toString(),
+                    loss, missingHidden, missingOutput, bump, sampleClip);
             if (out == null) {
                 String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
                 out = Path.of("runs", t.name() + "-" + method + "-s" + seed + "-" + stamp);
@@ -134,7 +162,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Task t = Task.named(cfg.task(), cfg.data() == null ? null : Path.of(cfg.data()));
         Network net = cfg.method().equals("eventprop")
-                ? t.eventPropNetwork(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()), cfg.seed())
+                ? t.eventPropNetwork(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()),
+                        EventPropSetup.readout(cfg.loss()), cfg.seed())
                 : t.network(cfg.hidden(), Args.normal("--hidden-init", cfg.hiddenInit()), Args.normal("--readout-init", cfg.readoutInit()), cfg.seed());
         Optimizer opt = Optimizer.adam(cfg.lr());
         List<EpochRecord> history = new ArrayList<>();
@@ -152,6 +181,8 @@ final class TrainCommand implements Callable<Integer> {
         int nThreads = threads != null ? threads : Backends.defaultThreads();
         try (MethodRun run = cfg.method().equals("eventprop") ? new MethodRun.EventProp(t, cfg, net, opt, nThreads, backend)
                 : new MethodRun.Bptt(t, cfg, net, opt, backend == null ? Backends.best(nThreads) : Backends.create(backend, nThreads))) {
+            double bestValid = Double.NEGATIVE_INFINITY;       // the run's best validation accuracy so far
+            for (EpochRecord r : history) if (r.validAccuracy() > bestValid) bestValid = r.validAccuracy();
             for (int e = first; e < cfg.epochs(); e++) {
                 long t0 = System.nanoTime();
                 final int epoch = e, total = cfg.epochs();
@@ -169,11 +200,28 @@ final class TrainCommand implements Callable<Integer> {
                 EpochRecord rec = new EpochRecord(e + 1, tr.loss(), tr.accuracy(), va.loss(), va.accuracy(),
                         tr.spikesPerNeuron(), (System.nanoTime() - t0) / 1e9);
                 history.add(rec);
-                Checkpoint.write(out, new Checkpoint.Data(cfg.toJson(), e + 1, TrainedModel.values(net), TrainedModel.shapes(net),
-                        opt.state(), history));
+                Checkpoint.Data ck = new Checkpoint.Data(cfg.toJson(), e + 1, TrainedModel.values(net), TrainedModel.shapes(net),
+                        opt.state(), history);
+                if (rec.validAccuracy() > bestValid) {                // the model selected on validation accuracy
+                    bestValid = rec.validAccuracy();
+                    Checkpoint.write(out.resolve(BEST), ck);
+                }
+                Checkpoint.write(out, ck);
                 progress.epoch(rec, cfg.epochs());
+                String note = run.epochNote();
+                if (note != null) progress.message(note);
             }
             Trainer.Metrics te = run.evaluate("test");
+            Trainer.Metrics teBest = null;
+            int bestEpoch = -1;
+            if (Checkpoint.exists(out.resolve(BEST))) {               // test accuracy of the best-validation epoch
+                Checkpoint.Data best = Checkpoint.read(out.resolve(BEST));
+                bestEpoch = best.epochsDone();
+                java.util.LinkedHashMap<String, float[]> now = TrainedModel.values(net);
+                TrainedModel.load(net, best.params(), out.resolve(BEST));
+                teBest = run.evaluate("test");
+                TrainedModel.load(net, now, out);
+            }
             EpochRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
             JsonObject s = new JsonObject();
             s.addProperty("task", cfg.task());
@@ -184,10 +232,15 @@ final class TrainCommand implements Callable<Integer> {
             s.addProperty("train_accuracy", last == null ? Double.NaN : last.trainAccuracy());
             s.addProperty("test_accuracy", te.accuracy());
             s.addProperty("test_loss", te.loss());
+            if (teBest != null) {
+                s.addProperty("best_validation_epoch", bestEpoch);
+                s.addProperty("test_accuracy_at_best_validation", teBest.accuracy());
+            }
             s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
             s.addProperty("spikes_per_neuron", te.spikesPerNeuron());
             s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
             s.addProperty("out", out.toString());
+            run.summarize(s);
             Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
             Plots.history(out.resolve("history.png"), history);
             run.plots(out);

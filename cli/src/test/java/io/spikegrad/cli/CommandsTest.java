@@ -91,6 +91,43 @@ class CommandsTest {
         assertEquals(a.json().get("test_accuracy"), ev.json().get("test_accuracy"));
     }
 
+    /** EventProp (native kernel) checkpoints every epoch and resumes to the same numbers. */
+    @Test
+    void eventPropRunResumesToTheSameNumbers(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole"), parts = dir.resolve("parts");
+        String[] common = {"--method", "eventprop", "--limit", "256", "--batch", "64", "--threads", "1", "--seed", "3"};
+        Run a = run(concat(new String[] {"train", "--epochs", "3", "--out", whole.toString()}, common));
+        assertEquals(0, a.code(), a.err());
+        assertTrue(a.err().contains("missing spikes per layer"), a.err());
+        Run b1 = run(concat(new String[] {"train", "--epochs", "2", "--out", parts.toString()}, common));
+        assertEquals(0, b1.code(), b1.err());
+        Run b2 = run("train", "--resume", parts.toString(), "--epochs", "3", "--threads", "1");
+        assertEquals(0, b2.code(), b2.err());
+        JsonObject x = a.json(), y = b2.json();
+        assertEquals("cpu", x.get("backend").getAsString());
+        assertEquals(x.get("test_loss").getAsDouble(), y.get("test_loss").getAsDouble(), 0.0, "resumed run must reproduce the uninterrupted one");
+        assertEquals(x.get("test_accuracy"), y.get("test_accuracy"));
+        assertEquals(x.get("best_validation_epoch"), y.get("best_validation_epoch"));
+        assertEquals(x.get("test_accuracy_at_best_validation"), y.get("test_accuracy_at_best_validation"));
+        assertTrue(x.get("eventprop_stored_bytes_per_sample").getAsDouble() > 0, x.toString());
+        assertTrue(Files.exists(whole.resolve("history.png")) && Files.exists(whole.resolve("raster.png")));
+    }
+
+    @Test
+    void eventPropVoltageLossAndBadOptionsAreExplained(@TempDir Path dir) {
+        Run v = run("train", "--method", "eventprop", "--loss", "max-voltage", "--limit", "64", "--batch", "32", "--epochs", "1",
+                "--threads", "1", "--out", dir.resolve("v").toString());
+        assertEquals(0, v.code(), v.err());
+        assertEquals("max-voltage", v.json().get("loss").getAsString());
+        Run bad = run("train", "--method", "eventprop", "--loss", "mse");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--loss must be first-spike"), bad.err());
+        Run bptt = run("train", "--loss", "first-spike");
+        assertTrue(bptt.err().contains("--method eventprop only"), bptt.err());
+        Run backend = run("train", "--method", "eventprop", "--backend", "cuda");
+        assertTrue(backend.err().contains("--backend cpu"), backend.err());
+    }
+
     @Test
     void corruptCheckpointIsRefused(@TempDir Path dir) throws Exception {
         Path runDir = dir.resolve("r");

@@ -60,8 +60,12 @@ public final class BpttEngine implements AutoCloseable {
      * with a compact surrogate (triangle, boxcar: exact) or the opt-in cut-off (approximate).
      */
     public static final double MASKED_BELOW = 0.3;
+    /** ... and only when the layer above has at least this many neurons (the product's inner size). */
+    public static final int MASKED_MIN_INNER = 128;
     /** Per layer: whether the last run used the sparse product for its input (forward, weight gradient). */
     private boolean[] lastSparse = new boolean[0], lastSparseGrad = new boolean[0];
+    /** Masked-product policy: null chooses by size and density, TRUE forces it wherever a mask applies, FALSE never. */
+    private Boolean maskedPolicy;
     /** Regularisers per layer index (LIF layers only). */
     private final java.util.Map<Integer, List<Regularizer>> regularizers = new java.util.HashMap<>();
     private final Timings timings = new Timings();
@@ -88,6 +92,18 @@ public final class BpttEngine implements AutoCloseable {
         if (l.kind() != Layer.Kind.LIF) throw new IllegalArgumentException("layer '" + layerName + "' has no spikes to regularise");
         if (!workspaces.isEmpty()) throw new IllegalStateException("add regularisers before the first run()");
         regularizers.computeIfAbsent(net.layers().indexOf(l), k -> new ArrayList<>()).add(r);
+        return this;
+    }
+
+    /**
+     * Overrides when dL/dS of a LIF layer is computed with the masked product: {@code null}
+     * (the default) decides by the layer above's width and the mask's density
+     * ({@link #MASKED_MIN_INNER}, {@link #MASKED_BELOW}); {@code true} uses it wherever the
+     * surrogate can be exactly zero (a compact surrogate, or a cut-off); {@code false} never.
+     * The gradients are the same either way up to float rounding; tests and benchmarks use this.
+     */
+    public BpttEngine maskedProduct(Boolean policy) {
+        this.maskedPolicy = policy;
         return this;
     }
 
@@ -290,6 +306,14 @@ public final class BpttEngine implements AutoCloseable {
         return ws == null ? new boolean[0] : ws.masked.clone();
     }
 
+    /**
+     * For each layer, the fraction of its neuron-steps whose dL/dS the last backward needed (1
+     * where no mask was made: a smooth surrogate without cut-off, or a narrow layer above).
+     */
+    public double[] lastMaskedFraction() {
+        return ws == null ? new double[0] : ws.maskedFraction.clone();
+    }
+
     private static double minOf(Parameter p) {
         double m = Double.POSITIVE_INFINITY;
         for (float v : p.value()) m = Math.min(m, v);
@@ -482,6 +506,7 @@ public final class BpttEngine implements AutoCloseable {
         final boolean[] sparse = new boolean[net.layers().size()];
         final boolean[] sparseGrad = new boolean[net.layers().size()];
         final boolean[] masked = new boolean[net.layers().size()];
+        final double[] maskedFraction = new double[net.layers().size()];
 
         Workspace(int steps, int batch) {
             this.steps = steps;
@@ -608,9 +633,12 @@ public final class BpttEngine implements AutoCloseable {
                 if (l > 0) {
                     LayerWs below = layers.get(l - 1);
                     Tensor gBelow = gradOutFor(below.layer.size());
-                    long needed = below.mask != null && below.regGradS == null
-                            ? backend.lifSurrogateMask(below.cfg, below.lifTensors(), below.mask) : Long.MAX_VALUE;
-                    masked[l - 1] = needed < MASKED_BELOW * below.maskSize();
+                    // a narrow layer above (a readout) makes the dense product cheap: no mask then
+                    boolean consider = below.mask != null && below.regGradS == null && !Boolean.FALSE.equals(maskedPolicy)
+                            && (n >= MASKED_MIN_INNER || Boolean.TRUE.equals(maskedPolicy));
+                    long needed = consider ? backend.lifSurrogateMask(below.cfg, below.lifTensors(), below.mask) : Long.MAX_VALUE;
+                    masked[l - 1] = consider && (Boolean.TRUE.equals(maskedPolicy) || needed < MASKED_BELOW * below.maskSize());
+                    maskedFraction[l - 1] = needed == Long.MAX_VALUE ? 1.0 : needed / (double) below.maskSize();
                     if (masked[l - 1]) {
                         // only where the layer below will multiply it by a nonzero surrogate derivative
                         backend.maskedMatmul(rows, n, in, lw.gradX, lw.w, below.mask, gBelow);

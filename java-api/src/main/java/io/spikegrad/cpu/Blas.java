@@ -12,15 +12,23 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Row-major SGEMM through bytedeco OpenBLAS (no LAPACK), always on OpenBLAS's single-threaded
- * path. A large product is split by rows of C into one slice per thread of the caller's
- * budget, each slice a single-threaded OpenBLAS call on its own thread. OpenBLAS's own
+ * path. A large product is split by rows of C into slices that depend on the shape alone
+ * ({@link #MAX_SLICES}), and the slices are shared out among the caller's thread budget,
+ * each a single-threaded OpenBLAS call: OpenBLAS's result for a row can depend on how many
+ * rows its call had, so fixed slices make the result independent of the thread count. OpenBLAS's own
  * workers are never woken: after a threaded call they spin for a long time (up to 2^28
  * cycles), and on a 2-core machine that spinning took a whole core from the kernels that run
  * right after (measured: a fifth of all samples in the shd-ff bench sat in that spin loop).
  */
 final class Blas {
-    /** Below this many multiply-adds a GEMM runs on the calling thread alone. */
+    /** Below this many multiply-adds a GEMM is one call on the calling thread. */
     static final long SPLIT_MIN_FLOPS = 4_000_000L;
+    /**
+     * A split GEMM has up to {@link #MAX_SLICES} slices of at least {@link #MIN_SLICE_ROWS} rows,
+     * their boundaries multiples of 16 (every OpenBLAS register tile divides 16): few enough
+     * that OpenBLAS's packing of B is not repeated much, enough to share out among threads.
+     */
+    static final int MIN_SLICE_ROWS = 256, MAX_SLICES = 8;
 
     private static ExecutorService workers;
     private static int workerCount;
@@ -49,19 +57,21 @@ final class Blas {
                       Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        int slices = (long) m * n * k < SPLIT_MIN_FLOPS ? 1 : Math.min(budget, m);
+        int slices = (long) m * n * k < SPLIT_MIN_FLOPS ? 1 : Math.min(MAX_SLICES, m / MIN_SLICE_ROWS);
         if (slices <= 1) {
             call(transA, transB, 0, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
             return;
         }
-        // rows [m0, m1) of C: rows of A, or columns of A when transposed; B is shared
+        // rows [m0, m1) of C: rows of A, or columns of A when transposed; B is shared. Thread t
+        // takes slices t, t + threads, ...; the calling thread is thread 0.
+        int threads = Math.min(budget, slices);
         List<Future<?>> done = new ArrayList<>();
-        ExecutorService pool = workers(slices - 1);
-        for (int s = 1; s < slices; s++) {
-            int m0 = (int) ((long) m * s / slices), m1 = (int) ((long) m * (s + 1) / slices);
-            done.add(pool.submit(() -> call(transA, transB, m0, m1, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset)));
+        ExecutorService pool = threads > 1 ? workers(threads - 1) : null;
+        for (int t = 1; t < threads; t++) {
+            int first = t;
+            done.add(pool.submit(() -> slices(first, threads, slices, m, transA, transB, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset)));
         }
-        call(transA, transB, 0, (int) ((long) m / slices), n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
+        slices(0, threads, slices, m, transA, transB, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset);
         try {
             for (Future<?> f : done) f.get();
         } catch (InterruptedException e) {
@@ -70,6 +80,19 @@ final class Blas {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a GEMM slice failed", e.getCause());
         }
+    }
+
+    private static void slices(int first, int step, int slices, int m, boolean transA, boolean transB, int n, int k, float alpha,
+                               Tensor a, long aOffset, int lda, Tensor b, long bOffset, int ldb, float beta, Tensor c, long cOffset) {
+        for (int s = first; s < slices; s += step) {
+            call(transA, transB, sliceStart(s, slices, m), sliceStart(s + 1, slices, m), n, k, alpha, a, aOffset, lda, b, bOffset, ldb,
+                    beta, c, cOffset);
+        }
+    }
+
+    /** First row of slice s of m rows in {@code slices} slices (the last ends at m). */
+    private static int sliceStart(int s, int slices, int m) {
+        return s >= slices ? m : (int) ((long) m * s / slices) / 16 * 16;
     }
 
     private static void call(boolean transA, boolean transB, int m0, int m1, int n, int k, float alpha,

@@ -103,19 +103,51 @@ final class CpuKernels {
     @NoException
     static native double sg_sum(@Cast("const void*") long p, int dtype, long n);
 
-    /** eventprop.h; called by {@link NativeEventProp}. */
+    /** {@code sg_eventprop_config} (eventprop.h). */
+    @Name("sg_eventprop_config")
+    public static final class EventPropConfig extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public EventPropConfig() {
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int layers(); public native EventPropConfig layers(int v);
+        public native int batch(); public native EventPropConfig batch(int v);
+        public native int readout(); public native EventPropConfig readout(int v);
+        public native int loss(); public native EventPropConfig loss(int v);
+        public native int gradients(); public native EventPropConfig gradients(int v);
+        public native int max_spikes(); public native EventPropConfig max_spikes(int v);
+        public native int trace_capacity(); public native EventPropConfig trace_capacity(int v);
+        public native double duration(); public native EventPropConfig duration(double v);
+        public native double tau0(); public native EventPropConfig tau0(double v);
+        public native double tau1(); public native EventPropConfig tau1(double v);
+        public native double alpha(); public native EventPropConfig alpha(double v);
+        public native double vdot_floor(); public native EventPropConfig vdot_floor(double v);
+        public native double sample_clip(); public native EventPropConfig sample_clip(double v);
+    }
+
+    /** eventprop.h; called by {@link NativeEventProp}, which validates every argument first. */
     @NoException
-    static native int sg_eventprop_batch(int layers, @Cast("const int*") long sizes,
-                                         @Cast("const double*") long weights, @Cast("const double*") long tauMem,
-                                         @Cast("const double*") long tauSyn, @Cast("const double*") long theta,
-                                         int batch, @Cast("const double*") long inTimes, @Cast("const int*") long inChannels,
+    static native int sg_eventprop_batch(@Const EventPropConfig cfg, @Cast("const int*") long sizes,
+                                         @Cast("const int*") long recurrent,
+                                         @Cast("const double*") long weights, @Cast("const double*") long recWeights,
+                                         @Cast("const double*") long tauMem, @Cast("const double*") long tauSyn,
+                                         @Cast("const double*") long theta,
+                                         @Cast("const double*") long inTimes, @Cast("const int*") long inChannels,
                                          @Cast("const int*") long inOffsets, @Cast("const int*") long labels,
-                                         double duration, double tau0, double tau1, double alpha,
-                                         double vdotFloor, int maxSpikes,
                                          @Cast("double*") long lossOut, @Cast("int*") long predictions,
-                                         @Cast("double*") long firstTimes, @Cast("int*") long outCounts,
-                                         @Cast("int*") long spikeTotals, @Cast("double*") long gradWeights,
-                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped);
+                                         @Cast("double*") long outValues, @Cast("int*") long outCounts,
+                                         @Cast("int*") long spikeTotals, @Cast("int*") long layerSilent,
+                                         @Cast("long long*") long storedBytes,
+                                         @Cast("double*") long traceTimes, @Cast("int*") long traceNeurons,
+                                         @Cast("double*") long gradWeights, @Cast("double*") long gradRec,
+                                         @Cast("double*") long gradTheta, @Cast("long long*") long clamped,
+                                         @Cast("long long*") long sampleClipped);
 
     @NoException
     static native int sg_set_num_threads(int n);

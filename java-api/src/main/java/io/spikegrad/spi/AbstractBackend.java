@@ -350,6 +350,9 @@ public abstract class AbstractBackend implements Backend {
     /** alpha = exp(-dt/tau) lies in (0, 1) exactly when tau &gt; 0 and 0 &lt; dt &lt; infinity. */
     private void decay(String arg, Tensor t, long n, String s1) {
         input(arg, t, n, s1);
+        // with the scans off the caller vouches for its values (BpttEngine derives alpha and
+        // beta from taus it has checked); skipping saves a device-to-host copy per call
+        if (!scanInputs) return;
         float[] b = t.toArray();  // [N]: small; works for device tensors too
         for (int k = 0; k < n; k++) {
             float v = b[k];

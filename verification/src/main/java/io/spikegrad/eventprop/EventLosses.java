@@ -29,9 +29,21 @@ public final class EventLosses {
      * <pre>  L = -log softmax(-t/tau0)[label] + alpha (exp(t_label/tau1) - 1)  </pre>
      * where {@code t_c} is output neuron c's first spike time.
      *
-     * <p><b>Silent output neurons:</b> a neuron that does not spike in {@code [0, T]} counts as
-     * firing at {@code t_c = T}, with zero gradient through it (there is no spike whose time could
-     * move). Its logit still enters the softmax, so the other neurons' gradients see it.
+     * <p><b>Silent output neurons</b> (no spike in {@code [0, T]}) have no first-spike time to move, so
+     * no gradient flows through them; as in the authors' code they fire "at infinity":
+     * <ul>
+     *   <li>a silent neuron other than the label leaves the softmax ({@code exp(-t/tau0) = 0});</li>
+     *   <li>a silent <i>label</i> neuron makes the sample's loss the constant {@code log C} (the
+     *       cross-entropy when every output fires at the same time; the regulariser has no finite
+     *       value at {@code t = infinity}) with zero gradient, as the authors' code skips such a
+     *       sample. Treating the label as firing at T instead would push every other output
+     *       later, towards silence, which is how runs with that rule collapsed. The
+     *       silent-neuron bump of {@link EventPropTrainer} (paper, section 3) is what can revive
+     *       such a label neuron. (The authors simulate without an end time; on Yin-Yang the
+     *       latest first output spike we saw in training is 52.5 ms, and a 200 ms window gave the same runs.)</li>
+     * </ul>
+     * Prediction and accuracy (calibration.md): a sample is correct when the label neuron spikes
+     * and no other output spikes earlier ({@link EventLoss#correct}).
      */
     public static EventLoss firstSpikeCrossEntropy(double tau0, double tau1, double alpha) {
         if (!(tau0 > 0) || !(tau1 > 0) || !(alpha >= 0)) {
@@ -102,23 +114,37 @@ public final class EventLosses {
         public double evaluate(EventPropModel m, ForwardTrace tr, int label, LossGradient g) {
             requireSpiking(m, name());
             int C = m.output().size(), off = m.offset(m.layerCount() - 1);
-            double[] t = new double[C], z = new double[C], dz = new double[C];
+            if (label < 0 || label >= C) throw new IllegalArgumentException("label must lie in [0, " + C + "), got " + label);
             int[] first = new int[C];
+            for (int c = 0; c < C; c++) first[c] = tr.firstSpike(off + c);
+            if (first[label] < 0) return silentLabelLoss(C);
+            // softmax over the outputs that spiked; the silent ones are at t = infinity
+            int spiking = 0;
+            for (int c = 0; c < C; c++) if (first[c] >= 0) spiking++;
+            double[] z = new double[spiking], dz = new double[spiking];
+            int[] idx = new int[spiking];
+            int at = 0, labelAt = -1;
             for (int c = 0; c < C; c++) {
-                first[c] = tr.firstSpike(off + c);
-                t[c] = first[c] < 0 ? tr.duration() : tr.spikeTime(first[c]);
-                z[c] = -t[c] / tau0;
+                if (first[c] < 0) continue;
+                if (c == label) labelAt = at;
+                idx[at] = c;
+                z[at++] = -tr.spikeTime(first[c]) / tau0;
             }
-            double loss = crossEntropy(z, label, dz);
-            double reg = Math.exp(t[label] / tau1);
+            double loss = crossEntropy(z, labelAt, dz);
+            double reg = Math.exp(tr.spikeTime(first[label]) / tau1);
             loss += alpha * (reg - 1);
-            for (int c = 0; c < C; c++) {
-                if (first[c] < 0) continue;                       // silent: t = T, no gradient
-                double d = -dz[c] / tau0;                         // dz_c/dt_c = -1/tau0
+            for (int a = 0; a < spiking; a++) {
+                int c = idx[a];
+                double d = -dz[a] / tau0;                         // dz_c/dt_c = -1/tau0
                 if (c == label) d += alpha * reg / tau1;
                 g.dSpikeTime[first[c]] += d;
             }
             return loss;
+        }
+
+        /** The constant loss of a sample whose label neuron is silent (see the factory's comment). */
+        static double silentLabelLoss(int classes) {
+            return Math.log(classes);
         }
 
         @Override
@@ -136,7 +162,34 @@ public final class EventLosses {
         }
 
         @Override
+        public boolean correct(EventPropModel m, ForwardTrace tr, int label) {
+            int C = m.output().size(), off = m.offset(m.layerCount() - 1);
+            double[] t = new double[C];
+            for (int c = 0; c < C; c++) {
+                int k = tr.firstSpike(off + c);
+                t[c] = k < 0 ? Double.POSITIVE_INFINITY : tr.spikeTime(k);
+            }
+            return firstSpikeCorrect(t, label);
+        }
+
+        @Override
+        public io.spikegrad.cpu.NativeEventProp.Loss nativeLoss() {
+            return io.spikegrad.cpu.NativeEventProp.Loss.firstSpike(tau0, tau1, alpha);
+        }
+
+        @Override
         public String name() { return "first-spike-ce(tau0=" + tau0 + ", tau1=" + tau1 + ", alpha=" + alpha + ")"; }
+    }
+
+    /**
+     * The accuracy rule of calibration.md on first spike times ({@code +infinity} when silent): the
+     * label neuron spikes and no other output spikes earlier (ties count as correct).
+     */
+    public static boolean firstSpikeCorrect(double[] firstTimes, int label) {
+        double tl = firstTimes[label];
+        if (!(tl < Double.POSITIVE_INFINITY)) return false;
+        for (double t : firstTimes) if (t < tl) return false;
+        return true;
     }
 
     private record Voltage(boolean max) implements EventLoss {
@@ -163,6 +216,12 @@ public final class EventLosses {
         public int predict(EventPropModel m, ForwardTrace tr) { return argmax(logits(m, tr)); }
 
         @Override
+        public io.spikegrad.cpu.NativeEventProp.Loss nativeLoss() {
+            return io.spikegrad.cpu.NativeEventProp.Loss.of(max ? io.spikegrad.cpu.NativeEventProp.Kind.MAX_VOLTAGE
+                    : io.spikegrad.cpu.NativeEventProp.Kind.MEAN_VOLTAGE);
+        }
+
+        @Override
         public String name() { return max ? "max-voltage-ce" : "mean-voltage-ce"; }
     }
 
@@ -185,6 +244,11 @@ public final class EventLosses {
         public int predict(EventPropModel m, ForwardTrace tr) { return argmax(logits(m, tr)); }
 
         @Override
+        public io.spikegrad.cpu.NativeEventProp.Loss nativeLoss() {
+            return io.spikegrad.cpu.NativeEventProp.Loss.of(io.spikegrad.cpu.NativeEventProp.Kind.SPIKE_COUNT);
+        }
+
+        @Override
         public String name() { return "spike-count-ce"; }
     }
 
@@ -201,6 +265,11 @@ public final class EventLosses {
                 }
             }
             return sum;
+        }
+
+        @Override
+        public io.spikegrad.cpu.NativeEventProp.Loss nativeLoss() {
+            return io.spikegrad.cpu.NativeEventProp.Loss.of(io.spikegrad.cpu.NativeEventProp.Kind.SPIKE_TIME_SUM);
         }
 
         @Override

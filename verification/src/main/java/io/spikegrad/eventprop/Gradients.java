@@ -41,6 +41,16 @@ public final class Gradients {
      */
     public int clampedSpikes() { return clampedSpikes; }
 
+    /** The Euclidean norm over every weight and recurrent-weight gradient (thresholds excluded). */
+    public double weightNorm() {
+        double n2 = 0;
+        for (int l = 0; l < weight.length; l++) {
+            for (double x : weight[l]) n2 += x * x;
+            if (recurrent[l] != null) for (double x : recurrent[l]) n2 += x * x;
+        }
+        return Math.sqrt(n2);
+    }
+
     /** {@code this += s * o}. */
     void addScaled(Gradients o, double s) {
         for (int l = 0; l < weight.length; l++) {

@@ -20,6 +20,10 @@
  *       {@link io.spikegrad.eventprop.Gradients} holds the result.</li>
  *   <li>{@link io.spikegrad.eventprop.EventProp}: all of it on a Network, writing each
  *       {@link io.spikegrad.net.Parameter#grad()}.</li>
+ *   <li>{@link io.spikegrad.eventprop.EventPropTrainer}: mini-batch training on the native CPU
+ *       kernel ({@link io.spikegrad.cpu.NativeEventProp}, which reproduces this reference to
+ *       rounding for every network and loss above) or on this reference, with the paper's
+ *       silent-neuron weight bump.</li>
  * </ul>
  *
  * Memory: the backward reads only the spikes (20 bytes each: time, neuron, {@code I^-}) and 36

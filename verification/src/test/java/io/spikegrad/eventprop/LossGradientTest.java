@@ -76,19 +76,39 @@ class LossGradientTest {
         check("first-spike paper", net, in, 1, EventLosses.firstSpikeCrossEntropyPaper(0.4, 2, 1e-2, 5e-3));
     }
 
+    /** A silent non-label output leaves the softmax; the gradients still match central differences. */
     @Test
     void firstSpikeCrossEntropyWithSilentOutput() {
-        Network net = spikingOutput(3);
-        net.layer("out").weight().value()[2] = -3f;           // hidden 0 -> out 2
-        for (int j = 0; j < 10; j++) net.layer("out").weight().value()[j * 3 + 2] = -1f;
+        Network net = silencedOutput2();
         SpikeEvents in = input(4);
         EventPropModel m = EventPropModel.of(net);
         ForwardTrace tr = EventPropSimulator.simulate(m, in, T);
         assertEquals(0, tr.spikeCount(m.offset(1) + 2), "output 2 should be silent");
-        // silent neuron counts as t = T with zero gradient; the others still see its logit
-        check("first-spike silent", net, in, 2, EventLosses.firstSpikeCrossEntropy());
-        EventProp.Result r = new EventProp(T).run(m, in, 2, EventLosses.firstSpikeCrossEntropy());
+        check("first-spike silent", net, in, 0, EventLosses.firstSpikeCrossEntropy());
+        EventProp.Result r = new EventProp(T).run(m, in, 0, EventLosses.firstSpikeCrossEntropy());
         for (int j = 0; j < 10; j++) assertEquals(0.0, r.gradients().weight(1)[j * 3 + 2], "no gradient into the silent neuron's weights");
+        // the loss is eq. (35) over the two outputs that spiked
+        double t0 = tr.spikeTime(tr.firstSpike(m.offset(1))), t1 = tr.spikeTime(tr.firstSpike(m.offset(1) + 1));
+        double tau0 = 0.5e-3, tau1 = 6.4e-3, alpha = 0.003;
+        double expected = -Math.log(Math.exp(-t0 / tau0) / (Math.exp(-t0 / tau0) + Math.exp(-t1 / tau0))) + alpha * (Math.exp(t0 / tau1) - 1);
+        assertEquals(expected, r.loss(), 1e-9 * expected);
+    }
+
+    /** A silent label neuron: the documented constant loss and no gradient at all. */
+    @Test
+    void firstSpikeCrossEntropyWithSilentLabel() {
+        Network net = silencedOutput2();
+        EventPropModel m = EventPropModel.of(net);
+        EventProp.Result r = new EventProp(T).run(m, input(4), 2, EventLosses.firstSpikeCrossEntropy());
+        assertEquals(Math.log(3), r.loss(), 1e-15);
+        for (int l = 0; l < 2; l++) for (double g : r.gradients().weight(l)) assertEquals(0.0, g);
+        assertTrue(!EventLosses.firstSpikeCrossEntropy().correct(m, r.trace(), 2), "a silent label neuron is wrong");
+    }
+
+    static Network silencedOutput2() {
+        Network net = spikingOutput(3);
+        for (int j = 0; j < 10; j++) net.layer("out").weight().value()[j * 3 + 2] = -1f;
+        return net;
     }
 
     @Test
