@@ -5,11 +5,11 @@
 // spelled out in diffsyn_math.h, where the per-neuron math lives):
 //   tau ds/dt = -s + g(v) dv/dt      (2)    dv/dt = f(v, I)    (3)
 //   I = W_fast s_fast + W_slow s_slow + U i + I_0    (4)        o = O s_slow
-//   l = (|o - o_d|^2 + lambda |s_slow|^2)/2
+//   l = (|o - o_d|^2 + lambda |s_slow|^2)/2, each squared error weighted by weight[k][b][r] when given
 // Backward: the discrete counterpart of the supplement's adjoint (eqs. 5-7),
 //   lam_s[k]  = a lam_s[k+1] + W^T q[k] (+ dl/ds)       q = dL/dI  ("d_I f p_v", eq. 7)
 //   grad W    = sum_k q[k] s[k]^T,  grad U = sum_k q[k] x[k]^T,  grad I_0 = sum_k q[k]
-//   grad O    = sum_k (o - o_d)[k+1] s_slow[k+1]^T               (the gradients of sec. 4.3)
+//   grad O    = sum_k w (o - o_d)[k+1] s_slow[k+1]^T             (the gradients of sec. 4.3)
 //
 // Event-driven: s changes by b c only where a neuron's charge c is nonzero (a few steps
 // around each spike), so
@@ -35,7 +35,7 @@ struct Net {
     bool fast, slow;
     std::vector<double> wf_t, ws_t;   // transposes: row j = column j of W (from neuron j)
     double af, bf, as, bs;
-    const double *x, *target, *v0;
+    const double *x, *target, *weight, *v0;   // weight may be NULL (all 1)
 };
 
 // dot(a, b) over n.
@@ -58,7 +58,7 @@ struct Sample {
     std::vector<int> act;
     std::vector<double> act_c;
     // trajectory
-    std::vector<double> V, DV, DI, SS, E;   // v[k], du/dv, du/dI of step k, s_slow[k], e[k]
+    std::vector<double> V, DV, DI, SS, E;   // v[k], du/dv, du/dI of step k, s_slow[k], w e[k]
     std::vector<int> NS;
     // backward
     std::vector<double> qf, qs, dss, lamv, q, gwf_t, gws_t;
@@ -135,10 +135,12 @@ struct Sample {
             double l = 0;
             for (int r = 0; r < R; r++) {
                 double o = dot(m.o + (size_t)r * N, ss.data(), N);
-                double e = o - m.target[((size_t)k * B + b) * R + r];
-                l += e * e;
-                if (readout) readout[((size_t)k * B + b) * R + r] = o;
-                if (keep) E[(size_t)k * R + r] = e;
+                const size_t at = ((size_t)k * B + b) * R + r;
+                double e = o - m.target[at];
+                double we = m.weight ? m.weight[at] * e : e;
+                l += we * e;
+                if (readout) readout[at] = o;
+                if (keep) E[(size_t)k * R + r] = we;
             }
             if (c.lambda != 0) l += c.lambda * dot(ss.data(), ss.data(), N);
             total += 0.5 * l;
@@ -154,7 +156,7 @@ struct Sample {
         return SG_OK;
     }
 
-    // d[k] = (O^T e[k-1] + lambda s_slow[k]) / T for k = 1 .. T, added into dst.
+    // d[k] = (O^T (w e)[k-1] + lambda s_slow[k]) / T for k = 1 .. T, added into dst.
     void add_source(int k, double scale, double* dst) const {
         const Net& m = net;
         const int N = m.N, R = m.R;
@@ -215,7 +217,7 @@ struct Sample {
             }
             if (k >= 1) add_source(k, scale, dss.data());
         }
-        // grad O = (1/T) sum_{k=1..T} e[k-1] s_slow[k]^T
+        // grad O = (1/T) sum_{k=1..T} (w e)[k-1] s_slow[k]^T
         for (int k = 1; k <= T; k++) {
             const double* e = E.data() + (size_t)(k - 1) * R;
             const double* s = SS.data() + (size_t)k * N;
@@ -268,7 +270,8 @@ int check(const sg_diffsyn_config* c, const double* u, const double* i0, const d
 }
 
 int run(const sg_diffsyn_config* cfg, const double* w_fast, const double* w_slow, const double* u,
-        const double* i0, const double* o, const double* x, const double* target, const double* v0,
+        const double* i0, const double* o, const double* x, const double* target, const double* weight,
+        const double* v0,
         double* loss, double* readout, signed char* spikes, int* spike_counts,
         bool backward, double* g_w_fast, double* g_w_slow, double* g_u, double* g_i0, double* g_o, double* g_v0,
         double* diag) {
@@ -289,6 +292,7 @@ int run(const sg_diffsyn_config* cfg, const double* w_fast, const double* w_slow
         m.o = o;
         m.x = x;
         m.target = target;
+        m.weight = weight;
         m.v0 = v0;
         m.fast = w_fast != nullptr;
         m.slow = w_slow != nullptr;
@@ -296,6 +300,10 @@ int run(const sg_diffsyn_config* cfg, const double* w_fast, const double* w_slow
             !finite_all(u, (size_t)N * m.D) || !finite_all(i0, N) || !finite_all(o, (size_t)m.R * N) ||
             !finite_all(x, (size_t)T * B * m.D) || !finite_all(target, (size_t)T * B * m.R)) {
             return SG_ERR_BAD_PARAM;
+        }
+        if (weight) {
+            const size_t nw = (size_t)T * B * m.R;
+            for (size_t k = 0; k < nw; k++) if (!(weight[k] >= 0) || !std::isfinite(weight[k])) return SG_ERR_BAD_PARAM;
         }
         for (size_t k = 0; k < (size_t)B * N; k++) if (!sg_ds_in_range(cfg->neuron, v0[k])) return SG_ERR_BAD_PARAM;
         if (m.fast) transpose(w_fast, N, m.wf_t);
@@ -370,20 +378,21 @@ int run(const sg_diffsyn_config* cfg, const double* w_fast, const double* w_slow
 SG_API int sg_diffsyn_forward(const sg_diffsyn_config* cfg,
                               const double* w_fast, const double* w_slow, const double* u,
                               const double* i0, const double* o,
-                              const double* x, const double* target, const double* v0,
+                              const double* x, const double* target, const double* weight, const double* v0,
                               double* loss, double* readout, signed char* spikes, int* spike_counts,
                               double* diag) {
-    return run(cfg, w_fast, w_slow, u, i0, o, x, target, v0, loss, readout, spikes, spike_counts, false,
+    return run(cfg, w_fast, w_slow, u, i0, o, x, target, weight, v0, loss, readout, spikes, spike_counts, false,
                nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, diag);
 }
 
 SG_API int sg_diffsyn_forward_backward(const sg_diffsyn_config* cfg,
                                        const double* w_fast, const double* w_slow, const double* u,
                                        const double* i0, const double* o,
-                                       const double* x, const double* target, const double* v0,
+                                       const double* x, const double* target, const double* weight,
+                                       const double* v0,
                                        double* loss, double* readout, signed char* spikes, int* spike_counts,
                                        double* g_w_fast, double* g_w_slow, double* g_u, double* g_i0,
                                        double* g_o, double* g_v0, double* diag) {
-    return run(cfg, w_fast, w_slow, u, i0, o, x, target, v0, loss, readout, spikes, spike_counts, true,
+    return run(cfg, w_fast, w_slow, u, i0, o, x, target, weight, v0, loss, readout, spikes, spike_counts, true,
                g_w_fast, g_w_slow, g_u, g_i0, g_o, g_v0, diag);
 }

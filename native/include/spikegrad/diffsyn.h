@@ -12,7 +12,8 @@
  *   v[k+1], n[k], c[k] = sg_ds_step(v[k], I[k])
  *   s[k+1]   = a s[k] + b c[k]             (a, b per synapse type: exp(-dt/tau), (1-a)/dt)
  *   o[k+1]   = O s_slow[k+1]
- *   loss_b   = (1/T) sum_k (|o[k+1] - target[k]|^2 + lambda |s_slow[k+1]|^2) / 2
+ *   loss_b   = (1/T) sum_k (sum_r w[k][r] (o_r[k+1] - target_r[k])^2 + lambda |s_slow[k+1]|^2) / 2
+ *              (w = weight, all 1 when weight is NULL: the paper's cost of sec. 5)
  * Batch loss = mean of loss_b; gradients are of the batch loss.
  *
  * Event-driven evaluation: W s and the weight gradients are updated only where a neuron's
@@ -27,6 +28,7 @@
  *   o       [R][N]  o_r = sum_i o[r*N + i] s_slow_i
  *   x       [T][B][D]  input during step k: x[(k*B + b)*D + m]
  *   target  [T][B][R]  desired o[k+1]: target[(k*B + b)*R + r]
+ *   weight  [T][B][R]  finite, >= 0: the weight of that squared error in the loss (NULL: all 1)
  *   v0      [B][N]  initial voltages, in the reset range (NIF (-1, 1), QIF [0, 1), LIF < 1)
  *
  * Outputs (overwritten; each may be NULL unless said otherwise):
@@ -47,7 +49,7 @@
  * Status: SG_ERR_NULL_POINTER (a required buffer is NULL), SG_ERR_BAD_SHAPE (T, B, N, D or R
  * < 1 or too large), SG_ERR_BAD_ENUM (neuron or gate), SG_ERR_BAD_PARAM (a scalar out of range,
  * a non-finite input, a v0 outside the reset range, or a diverging simulation: see diag),
- * SG_ERR_ALLOC. On an error the outputs are unspecified. Never prints or exits.
+ * SG_ERR_ALLOC (a negative or non-finite weight is SG_ERR_BAD_PARAM). On an error the outputs are unspecified. Never prints or exits.
  * Samples run in parallel on the thread pool (sg_set_num_threads); results do not depend on
  * the thread count (per-sample gradients summed in sample order). */
 #ifndef SPIKEGRAD_DIFFSYN_H
@@ -75,14 +77,15 @@ typedef struct sg_diffsyn_config {
 SG_API int sg_diffsyn_forward(const sg_diffsyn_config* cfg,
                               const double* w_fast, const double* w_slow, const double* u,
                               const double* i0, const double* o,
-                              const double* x, const double* target, const double* v0,
+                              const double* x, const double* target, const double* weight, const double* v0,
                               double* loss, double* readout, signed char* spikes, int* spike_counts,
                               double* diag);
 
 SG_API int sg_diffsyn_forward_backward(const sg_diffsyn_config* cfg,
                                        const double* w_fast, const double* w_slow, const double* u,
                                        const double* i0, const double* o,
-                                       const double* x, const double* target, const double* v0,
+                                       const double* x, const double* target, const double* weight,
+                                       const double* v0,
                                        double* loss, double* readout, signed char* spikes, int* spike_counts,
                                        double* g_w_fast, double* g_w_slow, double* g_u, double* g_i0,
                                        double* g_o, double* g_v0, double* diag);

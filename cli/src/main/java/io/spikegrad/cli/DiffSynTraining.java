@@ -34,10 +34,12 @@ final class DiffSynTraining {
 
     /** The settings of a run, stored in its checkpoint (method is always "diffsyn"). */
     record Config(String task, String method, long seed, int epochs, int iterations, int batch, double lr, double dt,
-                  int neurons, double lambda, String gate, double width, double clip, boolean control, String backend) {
+                  int neurons, double lambda, String gate, double width, double clip, boolean control, String backend,
+                  double responseWeight, double recurrentLrScale) {
 
         Config withEpochs(int n) {
-            return new Config(task, method, seed, n, iterations, batch, lr, dt, neurons, lambda, gate, width, clip, control, backend);
+            return new Config(task, method, seed, n, iterations, batch, lr, dt, neurons, lambda, gate, width, clip, control, backend,
+                    responseWeight, recurrentLrScale);
         }
 
         DiffSynGate gateKind() {
@@ -53,7 +55,11 @@ final class DiffSynTraining {
         }
 
         static Config fromJson(JsonObject o) {
-            return Json.GSON.fromJson(o, Config.class);
+            Config c = Json.GSON.fromJson(o, Config.class);
+            if (o.has("responseWeight")) return c;
+            // checkpoints written before these settings existed: the paper's unweighted cost, W at 0.1 lr (delayed-xor)
+            return new Config(c.task, c.method, c.seed, c.epochs, c.iterations, c.batch, c.lr, c.dt, c.neurons, c.lambda, c.gate,
+                    c.width, c.clip, c.control, c.backend, 1, "delayed-xor".equals(c.task) ? 0.1 : 1);
         }
     }
 
@@ -90,8 +96,16 @@ final class DiffSynTraining {
                     cmd.lr != null ? cmd.lr : d.lr(), cmd.dt != null ? cmd.dt : d.dt(),
                     cmd.hidden != null ? cmd.hidden : d.neurons(), o.lambda != null ? o.lambda : d.lambda(),
                     o.gate != null ? o.gate : d.gate(), o.width != null ? o.width : d.width(),
-                    cmd.clip != null ? cmd.clip : d.clip(), o.control != null ? o.control : d.control(), cmd.backend);
+                    cmd.clip != null ? cmd.clip : d.clip(), o.control != null ? o.control : d.control(), cmd.backend,
+                    o.responseWeight != null ? o.responseWeight : d.responseWeight(),
+                    o.recurrentLrScale != null ? o.recurrentLrScale : d.recurrentLrScale());
             cfg.gateKind();
+            if (!(cfg.responseWeight() >= 1) || Double.isInfinite(cfg.responseWeight()))
+                throw new IllegalArgumentException("--response-weight must be finite and >= 1, got " + cfg.responseWeight());
+            if (cfg.responseWeight() != 1 && !cfg.task().equals("delayed-xor"))
+                throw new IllegalArgumentException("--response-weight applies to --task delayed-xor only");
+            if (!(cfg.recurrentLrScale() >= 0) || Double.isInfinite(cfg.recurrentLrScale()))
+                throw new IllegalArgumentException("--recurrent-lr-scale must be finite and >= 0, got " + cfg.recurrentLrScale());
             if (cfg.epochs() < 1 || cfg.iterations() < 1 || cfg.batch() < 1)
                 throw new IllegalArgumentException("--epochs, --iterations and --batch must be >= 1");
             if (out == null) {

@@ -53,6 +53,44 @@ class DiffSynCommandTest {
         assertEquals(600, j.get("test_trials").getAsInt());
         assertEquals(6, j.getAsJsonObject("fraction_correct_by_kind").size());
         assertTrue(Files.exists(out.resolve("readout.png")) && Files.exists(out.resolve("raster.png")));
+        assertEquals(DiffSynTasks.XorSetup.DEFAULTS.responseWeight(), j.get("response_weight").getAsDouble(), 0.0);
+        double before = j.get("mean_abs_readout_before_go").getAsDouble();
+        assertTrue(before >= 0 && Double.isFinite(before), "mean |o| before the go-cue " + before);
+    }
+
+    @Test
+    void delayedXorResumesToTheSameNumbersAndItsLossWeightMatters(@TempDir Path dir) {
+        Path whole = dir.resolve("whole"), parts = dir.resolve("parts"), plain = dir.resolve("plain");
+        String[] common = {"--task", "delayed-xor", "--method", "diffsyn", "--iterations", "2", "--batch", "4", "--hidden", "10",
+                "--recurrent-lr-scale", "0.1", "--threads", "1", "--seed", "5"};
+        CommandsTest.Run a = run(cat(common, "--epochs", "2", "--out", whole.toString()));
+        assertEquals(0, a.code(), a.err());
+        CommandsTest.Run b1 = run(cat(common, "--epochs", "1", "--out", parts.toString()));
+        assertEquals(0, b1.code(), b1.err());
+        CommandsTest.Run b2 = run("train", "--resume", parts.toString(), "--epochs", "2", "--threads", "1");
+        assertEquals(0, b2.code(), b2.err());
+        for (String key : new String[] {"test_loss", "test_fraction_correct", "spikes_per_neuron_per_second", "response_weight"})
+            assertEquals(a.json().get(key).getAsDouble(), b2.json().get(key).getAsDouble(), 0.0,
+                    key + ": a resumed run (response weight and W's rate from the checkpoint) must reproduce the uninterrupted one");
+        // the paper's unweighted cost: another loss on the same test trials
+        CommandsTest.Run c = run(cat(common, "--epochs", "2", "--response-weight", "1", "--out", plain.toString()));
+        assertEquals(0, c.code(), c.err());
+        assertEquals(1.0, c.json().get("response_weight").getAsDouble(), 0.0);
+        assertTrue(Math.abs(c.json().get("test_loss").getAsDouble() - a.json().get("test_loss").getAsDouble()) > 1e-6,
+                "the response weight must change the loss");
+    }
+
+    @Test
+    void badLossWeightOrRecurrentRateIsNamed() {
+        CommandsTest.Run r = run("train", "--task", "delayed-xor", "--method", "diffsyn", "--response-weight", "0.5");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--response-weight must be finite and >= 1, got 0.5"), r.err());
+        r = run("train", "--task", "predictive-coding", "--method", "diffsyn", "--response-weight", "3");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--response-weight applies to --task delayed-xor only"), r.err());
+        r = run("train", "--task", "delayed-xor", "--method", "diffsyn", "--recurrent-lr-scale", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--recurrent-lr-scale must be finite and >= 0, got -1.0"), r.err());
     }
 
     @Test

@@ -196,7 +196,7 @@ final class CpuKernels {
                                          @Cast("const double*") long wSlow, @Cast("const double*") long u,
                                          @Cast("const double*") long i0, @Cast("const double*") long o,
                                          @Cast("const double*") long x, @Cast("const double*") long target,
-                                         @Cast("const double*") long v0, @Cast("double*") long loss,
+                                         @Cast("const double*") long weight, @Cast("const double*") long v0, @Cast("double*") long loss,
                                          @Cast("double*") long readout, @Cast("signed char*") long spikes,
                                          @Cast("int*") long spikeCounts, @Cast("double*") long diag);
 
@@ -205,7 +205,7 @@ final class CpuKernels {
                                                   @Cast("const double*") long wSlow, @Cast("const double*") long u,
                                                   @Cast("const double*") long i0, @Cast("const double*") long o,
                                                   @Cast("const double*") long x, @Cast("const double*") long target,
-                                                  @Cast("const double*") long v0, @Cast("double*") long loss,
+                                                  @Cast("const double*") long weight, @Cast("const double*") long v0, @Cast("double*") long loss,
                                                   @Cast("double*") long readout, @Cast("signed char*") long spikes,
                                                   @Cast("int*") long spikeCounts, @Cast("double*") long gWFast,
                                                   @Cast("double*") long gWSlow, @Cast("double*") long gU,

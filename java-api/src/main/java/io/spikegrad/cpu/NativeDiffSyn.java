@@ -40,7 +40,7 @@ public final class NativeDiffSyn implements DiffSynEngine {
                 .dt(m.dt()).tau_v(m.tauV()).tau_fast(m.tauFast()).tau_slow(m.tauSlow()).width(m.width()).lambda(m.lambda());
         try (PointerScope scope = new PointerScope()) {
             DoublePointer wf = in(p.wFast()), ws = in(p.wSlow()), u = in(p.u()), i0 = in(p.i0()), o = in(p.o());
-            DoublePointer x = in(b.x()), target = in(b.target()), v0 = in(b.v0());
+            DoublePointer x = in(b.x()), target = in(b.target()), weight = in(b.weight()), v0 = in(b.v0());
             DoublePointer loss = new DoublePointer(B), diag = new DoublePointer(5);
             DoublePointer readout = req.readout() ? new DoublePointer((long) T * B * R) : null;
             BytePointer spikes = req.spikes() ? new BytePointer((long) T * B * N) : null;
@@ -56,12 +56,12 @@ public final class NativeDiffSyn implements DiffSynEngine {
                 go = out(g.o());
                 gv0 = new DoublePointer((long) B * N);
                 st = CpuKernels.sg_diffsyn_forward_backward(cfg, addr(wf), addr(ws), u.address(), i0.address(), o.address(),
-                        x.address(), target.address(), v0.address(), loss.address(), addr(readout), addr(spikes),
+                        x.address(), target.address(), addr(weight), v0.address(), loss.address(), addr(readout), addr(spikes),
                         counts.address(), addr(gwf), addr(gws), gu.address(), gi0.address(), go.address(), gv0.address(),
                         diag.address());
             } else {
                 st = CpuKernels.sg_diffsyn_forward(cfg, addr(wf), addr(ws), u.address(), i0.address(), o.address(),
-                        x.address(), target.address(), v0.address(), loss.address(), addr(readout), addr(spikes),
+                        x.address(), target.address(), addr(weight), v0.address(), loss.address(), addr(readout), addr(spikes),
                         counts.address(), diag.address());
             }
             if (st != 0) {

@@ -26,10 +26,16 @@ public final class DelayedXor {
      * @param goMax     longest such delay, s
      * @param response  length of the output pulse after the go-cue onset, s
      * @param output    peak of the output pulse (a sin^2 bump)
+     * @param responseWeight weight of the squared readout error during the response window (the {@code response}
+     *                  seconds after the go-cue onset, in every trial, null ones included) relative to the rest
+     *                  of the trial, finite and &gt;= 1; 1 is the paper's cost (every step counts the same)
      */
     public record Settings(int neurons, double dt, double pulse, double amplitude, double firstMin, double firstMax,
-                           double gapMin, double gapMax, double goMin, double goMax, double response, double output) {
+                           double gapMin, double gapMax, double goMin, double goMax, double response, double output,
+                           double responseWeight) {
         public Settings {
+            if (!(responseWeight >= 1) || Double.isInfinite(responseWeight))
+                throw new IllegalArgumentException("responseWeight must be finite and >= 1, got " + responseWeight);
             if (neurons < 1) throw new IllegalArgumentException("neurons must be >= 1, got " + neurons);
             for (double v : new double[] {dt, pulse, amplitude, response, output})
                 if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException("dt, pulse, amplitude, response and output must be finite and > 0");
@@ -63,11 +69,13 @@ public final class DelayedXor {
 
     /**
      * {@code size} trials. Kind k = b mod 6 when {@code balanced} (each kind equally often), otherwise
-     * drawn uniformly. Initial voltages uniform in [0, v0Max).
+     * drawn uniformly. Initial voltages uniform in [0, v0Max). The batch carries error weights when
+     * {@link Settings#responseWeight()} is not 1.
      */
     public static Trials trials(Settings s, DiffSynModel m, int size, boolean balanced, double v0Max, SplittableRandom rng) {
         int T = m.steps(s.duration()), B = size;
         double[] x = new double[T * B * CHANNELS], target = new double[T * B], v0 = new double[B * m.neurons()];
+        double[] weight = s.responseWeight() == 1 ? null : new double[T * B];
         int[] expected = new int[B], go = new int[B], kinds = new int[B];
         for (int b = 0; b < B; b++) {
             int kind = balanced ? b % 6 : rng.nextInt(6);
@@ -89,15 +97,17 @@ public final class DelayedXor {
                 x[(k * B + b) * CHANNELS] = in;
                 x[(k * B + b) * CHANNELS + 1] = t >= tGo && t < tGo + s.pulse() ? s.amplitude() : 0;
                 double y = 0;
-                if (t >= tGo && t < tGo + s.response()) {
+                boolean responding = t >= tGo && t < tGo + s.response();
+                if (responding) {
                     double q = Math.sin(Math.PI * (t - tGo) / s.response());
                     y = sign * s.output() * q * q;
                 }
                 target[k * B + b] = y;
+                if (weight != null) weight[k * B + b] = responding ? s.responseWeight() : 1;
             }
             for (int i = 0; i < m.neurons(); i++) v0[b * m.neurons() + i] = v0Max * rng.nextDouble();
         }
-        return new Trials(new DiffSynBatch(T, B, x, target, v0), expected, go, kinds);
+        return new Trials(new DiffSynBatch(T, B, x, target, v0, weight), expected, go, kinds);
     }
 
     private static double uniform(SplittableRandom rng, double lo, double hi) {

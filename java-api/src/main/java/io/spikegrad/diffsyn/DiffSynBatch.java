@@ -8,8 +8,15 @@ package io.spikegrad.diffsyn;
  * @param x      [T][B][D] the input during step k, index {@code (k*B + b)*D + m}
  * @param target [T][B][R] the desired readout after step k (o[k+1]), index {@code (k*B + b)*R + r}
  * @param v0     [B][N] initial voltages, in the neuron's reset range ({@link DiffSynNeuron#inRange})
+ * @param weight [T][B][R] the weight of each squared readout error in the loss, finite and &gt;= 0, laid out
+ *               as {@code target}; null for all 1 (the paper's cost: every step counts the same)
  */
-public record DiffSynBatch(int steps, int batch, double[] x, double[] target, double[] v0) {
+public record DiffSynBatch(int steps, int batch, double[] x, double[] target, double[] v0, double[] weight) {
+
+    /** A batch whose readout errors all weigh 1 (the paper's cost). */
+    public DiffSynBatch(int steps, int batch, double[] x, double[] target, double[] v0) {
+        this(steps, batch, x, target, v0, null);
+    }
 
     public DiffSynBatch {
         if (steps < 1) throw new IllegalArgumentException("steps must be >= 1, got " + steps);
@@ -30,6 +37,12 @@ public record DiffSynBatch(int steps, int batch, double[] x, double[] target, do
         length("v0", v0, (long) batch * m.neurons(), "[B][N] = [" + batch + "][" + m.neurons() + "]");
         finite("x", x);
         finite("target", target);
+        if (weight != null) {
+            length("weight", weight, tb * m.outputs(), "[T][B][R] = [" + steps + "][" + batch + "][" + m.outputs() + "]");
+            for (int k = 0; k < weight.length; k++)
+                if (!(weight[k] >= 0) || Double.isInfinite(weight[k]))
+                    throw new IllegalArgumentException("weight[" + k + "] = " + weight[k] + " must be finite and >= 0");
+        }
         for (int k = 0; k < v0.length; k++)
             if (!m.neuron().inRange(v0[k]))
                 throw new IllegalArgumentException("v0[" + k + "] = " + v0[k] + " must lie in the " + m.neuron()

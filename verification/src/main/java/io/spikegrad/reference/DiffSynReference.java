@@ -21,11 +21,13 @@ import io.spikegrad.diffsyn.SimulationDivergedException;
  *   u      = flow(v[k], I[k]);  n = spikes(u);  v[k+1] = u - n                      (eq. 3)
  *   c[k]   = n + G(v[k+1]) - G(v[k])
  *   s[k+1] = a s[k] + b c[k],  a = exp(-dt/tau), b = (1 - a)/dt   (fast and slow)   (eq. 2)
- *   e[k]   = O s_slow[k+1] - target[k];   loss = (1/T) sum_k (|e[k]|^2 + lambda |s_slow[k+1]|^2)/2
+ *   e[k]   = O s_slow[k+1] - target[k];   loss = (1/T) sum_k (w[k] . e[k]^2 + lambda |s_slow[k+1]|^2)/2
  * </pre>
  *
+ * with w the batch's error weights (all 1 when it has none).
+ *
  * Backward, k = T-1 .. 0, from lam_v[T] = 0, lam_fast[T] = 0, lam_slow[T] = d[T]
- * (d[k] = (O^T e[k-1] + lambda s_slow[k])/T):
+ * (d[k] = (O^T (w e)[k-1] + lambda s_slow[k])/T):
  *
  * <pre>
  *   lam_c   = b_fast lam_fast[k+1] + b_slow lam_slow[k+1]
@@ -34,7 +36,7 @@ import io.spikegrad.diffsyn.SimulationDivergedException;
  *   lam_fast[k] = a_fast lam_fast[k+1] + W_fast^T q[k]
  *   lam_slow[k] = a_slow lam_slow[k+1] + W_slow^T q[k] + d[k]   (d[0] = 0)
  *   dW_fast += q[k] s_fast[k]^T, dW_slow += q[k] s_slow[k]^T, dU += q[k] x[k]^T, dI_0 += q[k]
- *   dO = sum_k e[k] s_slow[k+1]^T / T,  dv0 = lam_v[0]
+ *   dO = sum_k (w e)[k] s_slow[k+1]^T / T,  dv0 = lam_v[0]
  * </pre>
  *
  * the discrete counterparts of the supplement's eqs. (5)-(7) and of the gradient formulas of
@@ -55,7 +57,7 @@ public final class DiffSynReference implements DiffSynEngine {
         final double af = Math.exp(-dt / m.tauFast()), bf = (1.0 - af) / dt;
         final double as = Math.exp(-dt / m.tauSlow()), bs = (1.0 - as) / dt;
         final double[] wf = p.wFast(), ws = p.wSlow(), U = p.u(), I0 = p.i0(), O = p.o();
-        final double[] x = bt.x(), target = bt.target();
+        final double[] x = bt.x(), target = bt.target(), weight = bt.weight();
 
         double[] sampleLoss = new double[B];
         double[] readout = req.readout() ? new double[T * B * R] : null;
@@ -67,7 +69,7 @@ public final class DiffSynReference implements DiffSynEngine {
         for (int b = 0; b < B; b++) {
             // ---- forward, keeping the trajectory ----
             double[][] v = new double[T + 1][N], sf = new double[T + 1][N], ss = new double[T + 1][N];
-            double[][] duDv = new double[T][N], duDi = new double[T][N], e = new double[T][R];
+            double[][] duDv = new double[T][N], duDi = new double[T][N], e = new double[T][R];   // e: w (o - target)
             for (int i = 0; i < N; i++) v[0][i] = bt.v0()[b * N + i];
             double total = 0;
             for (int k = 0; k < T; k++) {
@@ -97,8 +99,9 @@ public final class DiffSynReference implements DiffSynEngine {
                 for (int r = 0; r < R; r++) {
                     double o = 0;
                     for (int i = 0; i < N; i++) o += O[r * N + i] * ss[k + 1][i];
-                    e[k][r] = o - target[(k * B + b) * R + r];
-                    l += e[k][r] * e[k][r];
+                    double err = o - target[(k * B + b) * R + r];
+                    e[k][r] = (weight == null ? 1.0 : weight[(k * B + b) * R + r]) * err;
+                    l += e[k][r] * err;
                     if (readout != null) readout[(k * B + b) * R + r] = o;
                 }
                 if (m.lambda() != 0) {
@@ -154,7 +157,7 @@ public final class DiffSynReference implements DiffSynEngine {
         return new DiffSynResult(mean / B, sampleLoss, readout, spikes, counts, grad, gradV0);
     }
 
-    /** d[k] = (O^T e[k-1] + lambda s_slow[k]) / T: the loss's direct dependence on s_slow[k], k &gt;= 1. */
+    /** d[k] = (O^T (w e)[k-1] + lambda s_slow[k]) / T: the loss's direct dependence on s_slow[k], k &gt;= 1. */
     private static double[] source(int k, double[][] e, double[][] ss, double[] O, double lambda, int N, int R, double scale) {
         double[] d = new double[N];
         for (int i = 0; i < N; i++) {

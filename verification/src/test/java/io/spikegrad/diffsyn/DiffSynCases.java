@@ -14,6 +14,16 @@ final class DiffSynCases {
      * neuron crosses its threshold a few times and the gates open.
      */
     static Case make(DiffSynNeuron neuron, DiffSynGate gate, int N, int T, int B, boolean fast, boolean slow, long seed) {
+        return make(neuron, gate, N, T, B, fast, slow, false, seed);
+    }
+
+    /**
+     * {@link #make(DiffSynNeuron, DiffSynGate, int, int, int, boolean, boolean, long)}, with error weights when
+     * {@code weighted}: every entry drawn from 4 u^2 (u uniform in [0, 1)), and exactly 0 over the first fifth of
+     * the steps, so that both the size of a weight and a step that does not count are exercised.
+     */
+    static Case make(DiffSynNeuron neuron, DiffSynGate gate, int N, int T, int B, boolean fast, boolean slow, boolean weighted,
+                     long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double dt = neuron == DiffSynNeuron.QIF ? 5e-4 : 2e-4;
         DiffSynModel m = new DiffSynModel(neuron, gate, 0.3, 20e-3, 2e-3, 10e-3, dt, 1e-4, N, 2, 2, fast, slow);
@@ -34,7 +44,16 @@ final class DiffSynCases {
             }
         for (int k = 0; k < B * N; k++)
             v0[k] = neuron == DiffSynNeuron.QIF ? 0.9 * rng.nextDouble() : 0.9 * (rng.nextDouble() - 0.5);
-        return new Case(m, p, new DiffSynBatch(T, B, x, target, v0));
+        double[] weight = null;
+        if (weighted) {
+            weight = new double[T * B * 2];
+            for (int k = T / 5; k < T; k++)
+                for (int j = 0; j < B * 2; j++) {
+                    double u = rng.nextDouble();
+                    weight[k * B * 2 + j] = 4 * u * u;
+                }
+        }
+        return new Case(m, p, new DiffSynBatch(T, B, x, target, v0, weight));
     }
 
     static double g(SplittableRandom rng) {

@@ -22,13 +22,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * disagree by more than 1e-7 (relative) plus their rounding noise (1e-14 |L| / h) straddles such a
  * kink and is not compared; at most 2% of
  * the entries (one per group) may be skipped. Relative error = |adjoint - fd| / max(|fd|, 1e-3 max|fd| of the group).
+ * The cost is the paper's (every squared error weighs 1) in every model x gate, and, for two of them, with
+ * per-step error weights ({@link DiffSynBatch#weight()}, as delayed-xor's response window uses).
  */
 class DiffSynGradientCheckTest {
 
     static List<Arguments> cases() {
         List<Arguments> a = new ArrayList<>();
         for (DiffSynNeuron n : DiffSynNeuron.values())
-            for (DiffSynGate g : DiffSynGate.values()) a.add(Arguments.of(n, g));
+            for (DiffSynGate g : DiffSynGate.values()) a.add(Arguments.of(n, g, false));
+        a.add(Arguments.of(DiffSynNeuron.QIF, DiffSynGate.BUMP, true));
+        a.add(Arguments.of(DiffSynNeuron.NIF, DiffSynGate.BOX, true));
         return a;
     }
 
@@ -36,23 +40,27 @@ class DiffSynGradientCheckTest {
         double[] of(DiffSynParams p, DiffSynBatch b);
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} weighted={2}")
     @MethodSource("cases")
-    void adjointMatchesFiniteDifferences(DiffSynNeuron neuron, DiffSynGate gate) {
-        DiffSynCases.Case c = DiffSynCases.make(neuron, gate, 6, 400, 2, true, true, 11 + neuron.ordinal() * 7L + gate.ordinal());
+    void adjointMatchesFiniteDifferences(DiffSynNeuron neuron, DiffSynGate gate, boolean weighted) {
+        // the weights are drawn after everything else: a weighted case runs the same trajectory as its unweighted
+        // twin (same spikes, so the same few finite differences straddle a kink), only its loss differs
+        DiffSynCases.Case c = DiffSynCases.make(neuron, gate, 6, 400, 2, true, true, weighted,
+                11 + neuron.ordinal() * 7L + gate.ordinal());
         DiffSynReference ref = new DiffSynReference();
         DiffSynResult r = ref.run(c.model(), c.params(), c.batch(), DiffSynEngine.Request.TRAIN);
         assertTrue(r.totalSpikes() >= 2 * 6, neuron + " case should spike, got " + r.totalSpikes() + " crossings");
 
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "FD check %s %s (%d crossings, loss %.6g):%n",
-                neuron, gate, r.totalSpikes(), r.loss()));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "FD check %s %s%s (%d crossings, loss %.6g):%n",
+                neuron, gate, weighted ? " weighted" : "", r.totalSpikes(), r.loss()));
         double worstAll = 0;
         String[] names = {"w_fast", "w_slow", "u", "i0", "o", "v0"};
         Array[] arrays = {(p, b) -> p.wFast(), (p, b) -> p.wSlow(), (p, b) -> p.u(), (p, b) -> p.i0(), (p, b) -> p.o(), (p, b) -> b.v0()};
         double[][] adj = {r.gradient().wFast(), r.gradient().wSlow(), r.gradient().u(), r.gradient().i0(), r.gradient().o(), r.gradV0()};
         for (int gi = 0; gi < names.length; gi++) {
             DiffSynParams p = c.params().copy();
-            DiffSynBatch b = new DiffSynBatch(c.batch().steps(), c.batch().batch(), c.batch().x(), c.batch().target(), c.batch().v0().clone());
+            DiffSynBatch b = new DiffSynBatch(c.batch().steps(), c.batch().batch(), c.batch().x(), c.batch().target(), c.batch().v0().clone(),
+                    c.batch().weight());
             double[] a = arrays[gi].of(p, b);
             double[] fd = new double[a.length], half = new double[a.length], noise = new double[a.length];
             for (int k = 0; k < a.length; k++) {

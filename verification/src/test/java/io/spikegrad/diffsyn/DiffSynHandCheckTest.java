@@ -1,6 +1,8 @@
 package io.spikegrad.diffsyn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spikegrad.cpu.NativeDiffSyn;
 import io.spikegrad.reference.DiffSynReference;
@@ -61,6 +63,38 @@ class DiffSynHandCheckTest {
             DiffSynResult r = single(e, DiffSynNeuron.LIF, DiffSynGate.BOX, 42.5, 0, 20_000, 1e-4);
             assertEquals(0, r.spikeCounts()[0], e.name());
             assertEquals(0.5, charge(m, r.readout()), 1e-7, e.name() + ": graded charge");
+        }
+    }
+
+    @Test
+    void errorWeightsScaleEachStepsSquaredError() {
+        // One NIF neuron at 400/s read out directly (O = 1, lambda 0), target 0.5: with weights w_k the loss is
+        // (1/T) sum_k w_k (o_k - 0.5)^2 / 2 and dL/dO = (1/T) sum_k w_k (o_k - 0.5) s_k, with s_k = o_k here.
+        int T = 300;
+        DiffSynModel m = new DiffSynModel(DiffSynNeuron.NIF, DiffSynGate.BUMP, 0.3, 20e-3, 1e-3, 10e-3, 1e-4, 0, 1, 1, 1, false, false);
+        DiffSynParams p = new DiffSynParams(m, null, null, new double[] {0}, new double[] {400}, new double[] {1});
+        double[] target = new double[T], ones = new double[T], w = new double[T];
+        java.util.Arrays.fill(target, 0.5);
+        java.util.Arrays.fill(ones, 1);
+        for (int k = 0; k < T; k++) w[k] = k % 3 == 0 ? 0 : (k % 3 == 1 ? 1 : 7.5);
+        DiffSynEngine.Request all = new DiffSynEngine.Request(true, true, false);
+        for (DiffSynEngine e : List.of(new DiffSynReference(), new NativeDiffSyn(1))) {
+            DiffSynResult plain = e.run(m, p, new DiffSynBatch(T, 1, new double[T], target, new double[] {0}), all);
+            DiffSynResult one = e.run(m, p, new DiffSynBatch(T, 1, new double[T], target, new double[] {0}, ones), all);
+            DiffSynResult weighted = e.run(m, p, new DiffSynBatch(T, 1, new double[T], target, new double[] {0}, w), all);
+            assertEquals(plain.loss(), one.loss(), 0.0, e.name() + ": weights of 1 are the paper's cost");
+            for (DiffSynParams.Group g : plain.gradient().groups())
+                assertArrayEquals(g.values(), one.gradient().group(g.name()), 0.0, e.name() + " " + g.name());
+            double loss = 0, gO = 0;
+            for (int k = 0; k < T; k++) {
+                double o = weighted.readout()[k], err = o - 0.5;
+                loss += w[k] * err * err / (2 * T);
+                gO += w[k] * err * o / T;
+            }
+            assertTrue(weighted.totalSpikes() >= 10, e.name() + " should spike");
+            assertEquals(loss, weighted.loss(), 1e-12 * loss, e.name() + ": weighted loss");
+            assertEquals(gO, weighted.gradient().o()[0], 1e-12 * Math.abs(gO), e.name() + ": weighted dL/dO");
+            assertTrue(Math.abs(weighted.loss() - plain.loss()) > 1e-3 * plain.loss(), e.name() + ": the weights must change the loss");
         }
     }
 }

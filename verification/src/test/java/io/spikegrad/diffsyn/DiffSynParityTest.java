@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The native CPU kernel ({@link NativeDiffSyn}) against the double reference ({@link DiffSynReference})
  * over every neuron model x gate x recurrence (fast, slow, both, none) on sizes that are not
- * multiples of anything: same crossings, and loss, readout and gradients equal to rounding.
+ * multiples of anything: same crossings, and loss, readout and gradients equal to rounding. Every other
+ * case carries per-step error weights ({@link DiffSynBatch#weight()}).
  *
  * <p>The kernel is double precision like the reference but adds in another order (event-driven), so
  * the tolerance is earned from the reference itself: the reference is rerun with every parameter
@@ -43,8 +44,10 @@ class DiffSynParityTest {
             for (DiffSynGate gate : DiffSynGate.values())
                 for (int r = 0; r < rec.length; r++) {
                     int N = sizes[(cases + r) % 3], B = 1 + 2 * (cases % 3), T = cases % 2 == 0 ? 60 : 250;
-                    DiffSynCases.Case c = DiffSynCases.make(neuron, gate, N, T, B, rec[r][0], rec[r][1], 500 + cases);
-                    String where = String.format(Locale.ROOT, "%s %s fast=%b slow=%b N=%d B=%d T=%d", neuron, gate, rec[r][0], rec[r][1], N, B, T);
+                    boolean weighted = r % 2 == 1;
+                    DiffSynCases.Case c = DiffSynCases.make(neuron, gate, N, T, B, rec[r][0], rec[r][1], weighted, 500 + cases);
+                    String where = String.format(Locale.ROOT, "%s %s fast=%b slow=%b weighted=%b N=%d B=%d T=%d", neuron, gate,
+                            rec[r][0], rec[r][1], weighted, N, B, T);
                     DiffSynResult a = nat.run(c.model(), c.params(), c.batch(), DiffSynEngine.Request.EVERYTHING);
                     DiffSynResult e = ref.run(c.model(), c.params(), c.batch(), DiffSynEngine.Request.EVERYTHING);
                     DiffSynResult nudged = ref.run(c.model(), nudge(c.params(), 900 + cases), c.batch(), DiffSynEngine.Request.EVERYTHING);

@@ -43,6 +43,13 @@ class DiffSynValidationTest {
             assertTrue(s.contains("x[7] = Infinity must be finite"), s);
             s = message(() -> e.run(m, p, new DiffSynBatch(b.steps() + 1, b.batch(), b.x(), b.target(), b.v0()), DiffSynEngine.Request.LOSS));
             assertTrue(s.contains("x must have shape [T][B][D] = [21][2][2]"), s);
+            s = message(() -> e.run(m, p, new DiffSynBatch(b.steps(), b.batch(), b.x(), b.target(), b.v0(), new double[7]),
+                    DiffSynEngine.Request.LOSS));
+            assertTrue(s.contains("weight must have shape [T][B][R] = [20][2][2] = 80 values, got 7"), s);
+            double[] w = new double[80];
+            w[9] = -0.5;
+            s = message(() -> e.run(m, p, new DiffSynBatch(b.steps(), b.batch(), b.x(), b.target(), b.v0(), w), DiffSynEngine.Request.LOSS));
+            assertTrue(s.contains("weight[9] = -0.5 must be finite and >= 0"), s);
         }
         String s = message(() -> new DiffSynModel(DiffSynNeuron.QIF, DiffSynGate.BUMP, 1.0, 1, 1, 1, 1e-3, 0, 3, 1, 1, true, true));
         assertTrue(s.contains("width (gate zone Delta) must lie in (0, 1)"), s);
