@@ -53,6 +53,15 @@ SG_API int sg_eventprop_batch_cuda(sg_cuda_context*, const sg_eventprop_config*,
                                    const double*, const int*, const int*, const int*, double*, int*, double*,
                                    int*, int*, int*, long long*, double*, double*, double*, long long*,
                                    long long*) { SG_NO_CUDA; }
+SG_API int sg_diffsyn_forward_cuda(sg_cuda_context*, const sg_diffsyn_config*, const double*, const double*,
+                                   const double*, const double*, const double*, const double*, const double*,
+                                   const double*, const double*, double*, double*, signed char*, int*,
+                                   double*) { SG_NO_CUDA; }
+SG_API int sg_diffsyn_forward_backward_cuda(sg_cuda_context*, const sg_diffsyn_config*, const double*, const double*,
+                                            const double*, const double*, const double*, const double*,
+                                            const double*, const double*, const double*, double*, double*,
+                                            signed char*, int*, double*, double*, double*, double*, double*,
+                                            double*, double*) { SG_NO_CUDA; }
 SG_API int sg_lif_surrogate_mask_cuda(sg_cuda_context*, const sg_lif_config*, const float*, const float*,
                                       const float*, const float*, unsigned char*, long long* count) {
     if (count) *count = 0;

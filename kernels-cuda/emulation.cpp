@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "spikegrad/cuda/diffsyn_launch.h"
 #include "spikegrad/cuda/eventprop_launch.h"
 #include "spikegrad/cuda/launch.h"
 
@@ -145,6 +146,32 @@ SG_API int sg_emu_eventprop_batch(const sg_eventprop_config* cfg, const int* siz
                                   in_offsets, labels, loss_out, predictions, out_values, out_counts, spike_totals,
                                   layer_silent, stored_bytes, grad_weights, grad_rec, grad_theta, clamped,
                                   sample_clipped);
+    });
+}
+
+SG_API int sg_emu_diffsyn_forward(const sg_diffsyn_config* cfg,
+                                  const double* w_fast, const double* w_slow, const double* u,
+                                  const double* i0, const double* o,
+                                  const double* x, const double* target, const double* weight, const double* v0,
+                                  double* loss, double* readout, signed char* spikes, int* spike_counts,
+                                  double* diag) {
+    return run([&](EmuExec& ex) {
+        return sg_run_diffsyn(ex, cfg, w_fast, w_slow, u, i0, o, x, target, weight, v0, loss, readout, spikes,
+                              spike_counts, false, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, diag);
+    });
+}
+
+SG_API int sg_emu_diffsyn_forward_backward(const sg_diffsyn_config* cfg,
+                                           const double* w_fast, const double* w_slow, const double* u,
+                                           const double* i0, const double* o,
+                                           const double* x, const double* target, const double* weight,
+                                           const double* v0,
+                                           double* loss, double* readout, signed char* spikes, int* spike_counts,
+                                           double* g_w_fast, double* g_w_slow, double* g_u, double* g_i0,
+                                           double* g_o, double* g_v0, double* diag) {
+    return run([&](EmuExec& ex) {
+        return sg_run_diffsyn(ex, cfg, w_fast, w_slow, u, i0, o, x, target, weight, v0, loss, readout, spikes,
+                              spike_counts, true, g_w_fast, g_w_slow, g_u, g_i0, g_o, g_v0, diag);
     });
 }
 

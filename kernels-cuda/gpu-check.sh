@@ -12,10 +12,10 @@ java -jar cli/target/spikegrad.jar backends
 # parity of the device kernels against the reference, the device against its emulation,
 # GPU EventProp against the exact reference, device memory and error paths
 mvn -q -B verify -pl java-api,verification -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtest='LifParityTest,SpikeMatmulParityTest,CudaEmulationParityTest,CudaEventPropEmulationTest,CudaBackendProviderTest,FatBinaryTest' \
+  -Dtest='LifParityTest,SpikeMatmulParityTest,CudaEmulationParityTest,CudaEventPropEmulationTest,CudaDiffSynEmulationTest,CudaBackendProviderTest,FatBinaryTest' \
   > java-api/target/gpu-check.log 2>&1
 status=$?
-grep -E "cuda emulation|GPU EventProp|parity: worst|fat binary|Tests run:|FAIL" java-api/target/gpu-check.log | head -40
+grep -E "cuda emulation|GPU EventProp|diffsyn CUDA|parity: worst|fat binary|Tests run:|FAIL" java-api/target/gpu-check.log | head -40
 # one short pass over every CUDA benchmark (scores in microseconds per call, synchronised)
 java -jar perf/target/benchmarks.jar 'Cuda.*' -f 1 -wi 1 -i 2 -w 1 -r 1 2>&1 | grep -E "^Cuda|^Benchmark|SKIPPED" | head -40
 exit $status

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "diffsyn.h"
 #include "eventprop.h"
 #include "lif_math.h"
 #include "sg_defs.h"
@@ -113,6 +114,27 @@ SG_API int sg_eventprop_batch_cuda(sg_cuda_context* ctx, const sg_eventprop_conf
                                    int* spike_totals, int* layer_silent, long long* stored_bytes,
                                    double* grad_weights, double* grad_rec, double* grad_theta,
                                    long long* clamped, long long* sample_clipped);
+
+/* The differentiable synapse (Huh & Sejnowski 2018) on the GPU (cuda/diffsyn_kernels.h: one
+ * block per sample, one thread per neuron, a barrier per phase of a time step). Arguments, checks
+ * and status codes: sg_diffsyn_forward / sg_diffsyn_forward_backward of diffsyn.h; cfg is a host
+ * pointer, every buffer a device pointer, loss and diag included. Results: those of the CPU kernel
+ * with the same order of additions (bit for bit in the emulation; on the device up to its libm). */
+SG_API int sg_diffsyn_forward_cuda(sg_cuda_context* ctx, const sg_diffsyn_config* cfg,
+                                   const double* w_fast, const double* w_slow, const double* u,
+                                   const double* i0, const double* o,
+                                   const double* x, const double* target, const double* weight, const double* v0,
+                                   double* loss, double* readout, signed char* spikes, int* spike_counts,
+                                   double* diag);
+
+SG_API int sg_diffsyn_forward_backward_cuda(sg_cuda_context* ctx, const sg_diffsyn_config* cfg,
+                                            const double* w_fast, const double* w_slow, const double* u,
+                                            const double* i0, const double* o,
+                                            const double* x, const double* target, const double* weight,
+                                            const double* v0,
+                                            double* loss, double* readout, signed char* spikes, int* spike_counts,
+                                            double* g_w_fast, double* g_w_slow, double* g_u, double* g_i0,
+                                            double* g_o, double* g_v0, double* diag);
 
 /* Reductions over n elements of type dtype on the device (synchronous: the result is on the
  * host when it returns). kind 0: number of nonzero values, 1: sum (in double),

@@ -9,6 +9,7 @@
 #ifndef SPIKEGRAD_CUDA_EMULATION_H
 #define SPIKEGRAD_CUDA_EMULATION_H
 
+#include "../diffsyn.h"
 #include "../eventprop.h"
 #include "../lif_math.h"
 #include "../sg_defs.h"
@@ -57,6 +58,22 @@ SG_API int sg_emu_eventprop_batch(const sg_eventprop_config* cfg, const int* siz
                                    int* spike_totals, int* layer_silent, long long* stored_bytes,
                                    double* grad_weights, double* grad_rec, double* grad_theta,
                                    long long* clamped, long long* sample_clipped);
+
+SG_API int sg_emu_diffsyn_forward(const sg_diffsyn_config* cfg,
+                                  const double* w_fast, const double* w_slow, const double* u,
+                                  const double* i0, const double* o,
+                                  const double* x, const double* target, const double* weight, const double* v0,
+                                  double* loss, double* readout, signed char* spikes, int* spike_counts,
+                                  double* diag);
+
+SG_API int sg_emu_diffsyn_forward_backward(const sg_diffsyn_config* cfg,
+                                           const double* w_fast, const double* w_slow, const double* u,
+                                           const double* i0, const double* o,
+                                           const double* x, const double* target, const double* weight,
+                                           const double* v0,
+                                           double* loss, double* readout, signed char* spikes, int* spike_counts,
+                                           double* g_w_fast, double* g_w_slow, double* g_u, double* g_i0,
+                                           double* g_o, double* g_v0, double* diag);
 
 SG_API int sg_emu_reduce(const void* p, int dtype, long long n, int kind, double* result);
 

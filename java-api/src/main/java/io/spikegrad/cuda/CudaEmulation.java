@@ -142,6 +142,57 @@ final class CudaEmulation {
                                          @Cast("double*") long gradTheta, @Cast("long long*") long clamped,
                                          @Cast("long long*") long sampleClipped);
 
+    /** {@code sg_diffsyn_config} (diffsyn.h), a host struct passed by pointer (to the device entry points too). */
+    @Name("sg_diffsyn_config")
+    static final class DiffSynConfig extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        DiffSynConfig() {
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int steps(); public native DiffSynConfig steps(int v);
+        public native int batch(); public native DiffSynConfig batch(int v);
+        public native int neurons(); public native DiffSynConfig neurons(int v);
+        public native int inputs(); public native DiffSynConfig inputs(int v);
+        public native int outputs(); public native DiffSynConfig outputs(int v);
+        public native int neuron(); public native DiffSynConfig neuron(int v);
+        public native int gate(); public native DiffSynConfig gate(int v);
+        public native double dt(); public native DiffSynConfig dt(double v);
+        public native double tau_v(); public native DiffSynConfig tau_v(double v);
+        public native double tau_fast(); public native DiffSynConfig tau_fast(double v);
+        public native double tau_slow(); public native DiffSynConfig tau_slow(double v);
+        public native double width(); public native DiffSynConfig width(double v);
+        public native double lambda(); public native DiffSynConfig lambda(double v);
+    }
+
+    @NoException
+    static native int sg_emu_diffsyn_forward(@Const DiffSynConfig cfg, @Cast("const double*") long wFast,
+                                             @Cast("const double*") long wSlow, @Cast("const double*") long u,
+                                             @Cast("const double*") long i0, @Cast("const double*") long o,
+                                             @Cast("const double*") long x, @Cast("const double*") long target,
+                                             @Cast("const double*") long weight, @Cast("const double*") long v0,
+                                             @Cast("double*") long loss, @Cast("double*") long readout,
+                                             @Cast("signed char*") long spikes, @Cast("int*") long spikeCounts,
+                                             @Cast("double*") long diag);
+
+    @NoException
+    static native int sg_emu_diffsyn_forward_backward(@Const DiffSynConfig cfg, @Cast("const double*") long wFast,
+                                                      @Cast("const double*") long wSlow, @Cast("const double*") long u,
+                                                      @Cast("const double*") long i0, @Cast("const double*") long o,
+                                                      @Cast("const double*") long x, @Cast("const double*") long target,
+                                                      @Cast("const double*") long weight, @Cast("const double*") long v0,
+                                                      @Cast("double*") long loss, @Cast("double*") long readout,
+                                                      @Cast("signed char*") long spikes, @Cast("int*") long spikeCounts,
+                                                      @Cast("double*") long gWFast, @Cast("double*") long gWSlow,
+                                                      @Cast("double*") long gU, @Cast("double*") long gI0,
+                                                      @Cast("double*") long gO, @Cast("double*") long gV0,
+                                                      @Cast("double*") long diag);
+
     @NoException
     static native int sg_emu_reduce(@Cast("const void*") long p, int dtype, long n, int kind, double[] result);
 

@@ -151,6 +151,29 @@ final class CudaRuntime {
                                          @Cast("long long*") long sampleClipped);
 
     @NoException
+    static native int sg_diffsyn_forward_cuda(@Cast("sg_cuda_context*") long ctx, @Cast("const sg_diffsyn_config*") long cfg,
+                                              @Cast("const double*") long wFast, @Cast("const double*") long wSlow,
+                                              @Cast("const double*") long u, @Cast("const double*") long i0,
+                                              @Cast("const double*") long o, @Cast("const double*") long x,
+                                              @Cast("const double*") long target, @Cast("const double*") long weight,
+                                              @Cast("const double*") long v0, @Cast("double*") long loss,
+                                              @Cast("double*") long readout, @Cast("signed char*") long spikes,
+                                              @Cast("int*") long spikeCounts, @Cast("double*") long diag);
+
+    @NoException
+    static native int sg_diffsyn_forward_backward_cuda(@Cast("sg_cuda_context*") long ctx, @Cast("const sg_diffsyn_config*") long cfg,
+                                                       @Cast("const double*") long wFast, @Cast("const double*") long wSlow,
+                                                       @Cast("const double*") long u, @Cast("const double*") long i0,
+                                                       @Cast("const double*") long o, @Cast("const double*") long x,
+                                                       @Cast("const double*") long target, @Cast("const double*") long weight,
+                                                       @Cast("const double*") long v0, @Cast("double*") long loss,
+                                                       @Cast("double*") long readout, @Cast("signed char*") long spikes,
+                                                       @Cast("int*") long spikeCounts, @Cast("double*") long gWFast,
+                                                       @Cast("double*") long gWSlow, @Cast("double*") long gU,
+                                                       @Cast("double*") long gI0, @Cast("double*") long gO,
+                                                       @Cast("double*") long gV0, @Cast("double*") long diag);
+
+    @NoException
     static native int sg_reduce_cuda(@Cast("sg_cuda_context*") long ctx, @Cast("const void*") long p, int dtype, long n,
                                      int kind, double[] result);
 }
