@@ -3,6 +3,8 @@ package io.spikegrad.cli;
 import com.google.gson.JsonObject;
 import io.spikegrad.Backends;
 import io.spikegrad.cpu.NativeDiffSyn;
+import io.spikegrad.cuda.CudaBackend;
+import io.spikegrad.cuda.CudaDiffSyn;
 import io.spikegrad.diffsyn.DiffSynBatch;
 import io.spikegrad.diffsyn.DiffSynEngine;
 import io.spikegrad.diffsyn.DiffSynGate;
@@ -118,78 +120,83 @@ final class DiffSynTraining {
         }
         DiffSynTasks.Setup task = DiffSynTasks.setup(cfg);
         int threads = cmd.threads != null ? cmd.threads : Backends.defaultThreads();
-        DiffSynEngine engine = engine(cfg.backend(), threads);
-
-        List<Net> nets = new ArrayList<>();
-        for (DiffSynTasks.Network n : task.networks()) {
-            nets.add(new Net(n.name(), new DiffSynTrainer(n.model(), n.params(), engine, n.options())));
-        }
-        List<EpochRecord> history = new ArrayList<>();
-        int first = 0;
-        if (saved != null) {
-            for (Net n : nets) restore(n, saved);
-            history.addAll(saved.history());
-            first = saved.epochsDone();
-        }
-        Files.createDirectories(out);
-        Progress progress = Progress.create(System.err, Progress.isTerminal());
-        progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (diffsyn, " + engine.name() + ", "
-                + nets.size() + (nets.size() == 1 ? " network" : " networks") + ") from epoch " + (first + 1) + " of "
-                + cfg.epochs() + ", " + cfg.iterations() + " steps of " + cfg.batch() + " each; checkpoints in " + out);
-        long total = (long) cfg.epochs() * cfg.iterations();
-        for (int e = first; e < cfg.epochs(); e++) {
-            long t0 = System.nanoTime();
-            double lossSum = 0, accSum = 0, spikeSum = 0;
-            // cosine over epochs (constant within one), as the other methods' schedules: the rate of an epoch
-            // does not depend on how many epochs a run was first given, so --resume --epochs N extends exactly
-            double factor = 0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * e / cfg.epochs()));
-            for (int it = 0; it < cfg.iterations(); it++) {
-                long step = (long) e * cfg.iterations() + it;
-                DiffSynTasks.Sample s = task.train(cfg.batch(), new SplittableRandom(mix(cfg.seed(), step)));
-                double loss = 0, acc = 0;
-                for (int k = 0; k < nets.size(); k++) {
-                    DiffSynResult r = nets.get(k).trainer.step(s.batch(), factor, task.scoresTraining());
-                    if (k == 0) {
-                        loss = r.loss();
-                        acc = task.accuracy(s, r);
-                        spikeSum += r.totalSpikes() / (double) (s.batch().batch() * nets.get(0).trainer.model().neurons());
-                    }
-                }
-                lossSum += loss;
-                accSum += acc;
-                progress.batch(e + 1, cfg.epochs(), it + 1, cfg.iterations(), loss, acc);
+        // "backend 'cuda' is not available: <why>" without a usable GPU, before anything is written
+        CudaBackend cuda = "cuda".equals(cfg.backend()) ? (CudaBackend) Backends.create("cuda", threads) : null;
+        DiffSynEngine engine = cuda != null ? CudaDiffSyn.onDevice(cuda) : engine(cfg.backend(), threads);
+        try {
+            List<Net> nets = new ArrayList<>();
+            for (DiffSynTasks.Network n : task.networks()) {
+                nets.add(new Net(n.name(), new DiffSynTrainer(n.model(), n.params(), engine, n.options())));
             }
-            DiffSynTasks.Evaluation va = task.evaluate(nets.get(0).trainer.model(), nets.get(0).trainer.params(), engine,
-                    DiffSynTasks.Split.VALIDATION);
-            EpochRecord rec = new EpochRecord(e + 1, lossSum / cfg.iterations(), accSum / cfg.iterations(), va.loss(),
-                    va.accuracy(), spikeSum / cfg.iterations(), (System.nanoTime() - t0) / 1e9);
-            history.add(rec);
-            Checkpoint.write(out, checkpoint(cfg, e + 1, nets, history));
-            progress.epoch(rec, cfg.epochs());
-        }
+            List<EpochRecord> history = new ArrayList<>();
+            int first = 0;
+            if (saved != null) {
+                for (Net n : nets) restore(n, saved);
+                history.addAll(saved.history());
+                first = saved.epochsDone();
+            }
+            Files.createDirectories(out);
+            Progress progress = Progress.create(System.err, Progress.isTerminal());
+            progress.message((saved != null ? "resuming " : "training ") + cfg.task() + " (diffsyn, " + engine.name() + ", "
+                    + nets.size() + (nets.size() == 1 ? " network" : " networks") + ") from epoch " + (first + 1) + " of "
+                    + cfg.epochs() + ", " + cfg.iterations() + " steps of " + cfg.batch() + " each; checkpoints in " + out);
+            long total = (long) cfg.epochs() * cfg.iterations();
+            for (int e = first; e < cfg.epochs(); e++) {
+                long t0 = System.nanoTime();
+                double lossSum = 0, accSum = 0, spikeSum = 0;
+                // cosine over epochs (constant within one), as the other methods' schedules: the rate of an epoch
+                // does not depend on how many epochs a run was first given, so --resume --epochs N extends exactly
+                double factor = 0.01 + 0.99 * 0.5 * (1 + Math.cos(Math.PI * e / cfg.epochs()));
+                for (int it = 0; it < cfg.iterations(); it++) {
+                    long step = (long) e * cfg.iterations() + it;
+                    DiffSynTasks.Sample s = task.train(cfg.batch(), new SplittableRandom(mix(cfg.seed(), step)));
+                    double loss = 0, acc = 0;
+                    for (int k = 0; k < nets.size(); k++) {
+                        DiffSynResult r = nets.get(k).trainer.step(s.batch(), factor, task.scoresTraining());
+                        if (k == 0) {
+                            loss = r.loss();
+                            acc = task.accuracy(s, r);
+                            spikeSum += r.totalSpikes() / (double) (s.batch().batch() * nets.get(0).trainer.model().neurons());
+                        }
+                    }
+                    lossSum += loss;
+                    accSum += acc;
+                    progress.batch(e + 1, cfg.epochs(), it + 1, cfg.iterations(), loss, acc);
+                }
+                DiffSynTasks.Evaluation va = task.evaluate(nets.get(0).trainer.model(), nets.get(0).trainer.params(), engine,
+                        DiffSynTasks.Split.VALIDATION);
+                EpochRecord rec = new EpochRecord(e + 1, lossSum / cfg.iterations(), accSum / cfg.iterations(), va.loss(),
+                        va.accuracy(), spikeSum / cfg.iterations(), (System.nanoTime() - t0) / 1e9);
+                history.add(rec);
+                Checkpoint.write(out, checkpoint(cfg, e + 1, nets, history));
+                progress.epoch(rec, cfg.epochs());
+            }
 
-        JsonObject s = new JsonObject();
-        s.addProperty("task", cfg.task());
-        s.addProperty("method", "diffsyn");
-        s.addProperty("backend", engine.name());
-        s.addProperty("epochs", cfg.epochs());
-        s.addProperty("steps", total);
-        s.addProperty("batch", cfg.batch());
-        s.addProperty("seed", cfg.seed());
-        task.summarise(nets.get(0).trainer.params(), nets.size() > 1 ? nets.get(1).trainer.params() : null, engine, s, out);
-        s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
-        s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
-        s.addProperty("out", out.toString());
-        Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
-        Plots.history(out.resolve("history.png"), history);
-        System.out.println(Json.GSON.toJson(s));
-        return 0;
+            JsonObject s = new JsonObject();
+            s.addProperty("task", cfg.task());
+            s.addProperty("method", "diffsyn");
+            s.addProperty("backend", engine.name());
+            s.addProperty("epochs", cfg.epochs());
+            s.addProperty("steps", total);
+            s.addProperty("batch", cfg.batch());
+            s.addProperty("seed", cfg.seed());
+            task.summarise(nets.get(0).trainer.params(), nets.size() > 1 ? nets.get(1).trainer.params() : null, engine, s, out);
+            s.addProperty("wall_seconds", (System.nanoTime() - start) / 1e9);
+            s.addProperty("peak_rss_mb", Memory.peakRssBytes() / 1048576.0);
+            s.addProperty("out", out.toString());
+            Files.writeString(out.resolve("summary.json"), Json.GSON.toJson(s) + "\n");
+            Plots.history(out.resolve("history.png"), history);
+            System.out.println(Json.GSON.toJson(s));
+            return 0;
+        } finally {
+            if (cuda != null) cuda.close();
+        }
     }
 
     static DiffSynEngine engine(String backend, int threads) {
         if (backend == null || backend.equals("cpu")) return new NativeDiffSyn(threads);
         if (backend.equals("reference")) return new DiffSynReference();
-        throw new IllegalArgumentException("--method diffsyn runs on backend cpu or reference, not '" + backend + "'");
+        throw new IllegalArgumentException("--method diffsyn runs on backend cpu, cuda or reference, not '" + backend + "'");
     }
 
     private record Net(String name, DiffSynTrainer trainer) {}

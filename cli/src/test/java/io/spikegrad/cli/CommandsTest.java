@@ -200,6 +200,11 @@ class CommandsTest {
         assertNotEquals(0, ep.code());
         assertTrue(ep.err().contains("backend 'cuda' is not available"), ep.err());
         assertTrue(!Files.exists(out), "a refused backend must leave no run directory behind");
+        Run ds = run("train", "--task", "predictive-coding", "--method", "diffsyn", "--backend", "cuda", "--epochs", "1", "--out",
+                out.toString());
+        assertNotEquals(0, ds.code());
+        assertTrue(ds.err().contains("backend 'cuda' is not available"), ds.err());
+        assertTrue(!Files.exists(out), "a refused backend must leave no run directory behind");
     }
 
     @Test
