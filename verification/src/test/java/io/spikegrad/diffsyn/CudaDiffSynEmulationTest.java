@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * slow, none, on sizes that are not multiples of the block (1, 7, 33, and 300 &gt; 256, where a thread owns two
  * neurons). The GPU kernel adds in the CPU kernel's order, so against the CPU kernel every output must agree to
  * the last bit; against the reference it is held to {@link DiffSynParityTest}'s earned tolerance (8 times what
- * a one-ulp nudge of the parameters changes, plus 1e-13 of the largest entry). A device test repeats the
- * comparison on a GPU when there is one.
+ * a one-ulp nudge of the parameters changes, plus 1e-13 of the largest entry). Four Adam steps of
+ * {@link DiffSynTrainer} on the emulation leave the CPU kernel's parameters to the last bit. A device test repeats
+ * the comparison on a GPU when there is one.
  */
 class CudaDiffSynEmulationTest {
 
@@ -125,6 +126,22 @@ class CudaDiffSynEmulationTest {
                 n, crossings, worstNative, worstRef);
         assertEquals(0.0, worstNative, "the emulated GPU kernel must reproduce the CPU kernel bit for bit");
         assertTrue(crossings > 100L * n / 2, "the cases should spike");
+    }
+
+    @Test
+    void trainingStepsOnTheEmulationEqualTheCpuKernelsBitForBit() {
+        DiffSynTrainer.Options opt = new DiffSynTrainer.Options(1e-3, java.util.Map.of(DiffSynParams.O, 0.5), 1.0, true, java.util.Set.of());
+        for (DiffSynNeuron neuron : DiffSynNeuron.values()) {
+            DiffSynCases.Case c = DiffSynCases.make(neuron, DiffSynGate.BUMP, 11, 80, 4, true, true, true, 31 + neuron.ordinal());
+            DiffSynTrainer cpu = new DiffSynTrainer(c.model(), c.params().copy(), new NativeDiffSyn(2), opt);
+            DiffSynTrainer emu = new DiffSynTrainer(c.model(), c.params().copy(), CudaDiffSyn.emulated(), opt);
+            for (int step = 0; step < 4; step++) {
+                DiffSynResult a = cpu.step(c.batch(), 1.0), b = emu.step(c.batch(), 1.0);
+                assertEquals(a.loss(), b.loss(), 0.0, neuron + " step " + step + ": loss");
+            }
+            for (DiffSynParams.Group g : cpu.params().groups())
+                assertArrayEquals(g.values(), emu.params().group(g.name()), 0.0, neuron + ": " + g.name() + " after 4 Adam steps");
+        }
     }
 
     @Test
