@@ -4,15 +4,13 @@ import io.spikegrad.Arena;
 import io.spikegrad.DType;
 import io.spikegrad.NativeException;
 import io.spikegrad.Tensor;
+import io.spikegrad.cpu.DiffSynBuffers;
 import io.spikegrad.diffsyn.DiffSynBatch;
 import io.spikegrad.diffsyn.DiffSynEngine;
 import io.spikegrad.diffsyn.DiffSynModel;
 import io.spikegrad.diffsyn.DiffSynParams;
 import io.spikegrad.diffsyn.DiffSynResult;
 import io.spikegrad.diffsyn.SimulationDivergedException;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 
@@ -49,20 +47,13 @@ public final class CudaDiffSyn implements DiffSynEngine {
 
     @Override
     public synchronized DiffSynResult run(DiffSynModel m, DiffSynParams p, DiffSynBatch b, Request req) {
-        DiffSynEngine.check(m, p, b);
-        final int T = b.steps(), B = b.batch(), N = m.neurons(), R = m.outputs();
-        cfg.steps(T).batch(B).neurons(N).inputs(m.inputs()).outputs(R).neuron(m.neuron().code()).gate(m.gate().code())
-                .dt(m.dt()).tau_v(m.tauV()).tau_fast(m.tauFast()).tau_slow(m.tauSlow()).width(m.width()).lambda(m.lambda());
         try (PointerScope scope = new PointerScope()) {
+            DiffSynBuffers d = new DiffSynBuffers(m, p, b, req);
+            cfg.steps(b.steps()).batch(b.batch()).neurons(m.neurons()).inputs(m.inputs()).outputs(m.outputs())
+                    .neuron(m.neuron().code()).gate(m.gate().code()).dt(m.dt()).tau_v(m.tauV()).tau_fast(m.tauFast())
+                    .tau_slow(m.tauSlow()).width(m.width()).lambda(m.lambda());
             // host buffers, in the order of the C call; on a GPU each is mirrored in device memory
-            Pointer[] in = {in(p.wFast()), in(p.wSlow()), in(p.u()), in(p.i0()), in(p.o()), in(b.x()), in(b.target()),
-                in(b.weight()), in(b.v0())};
-            DiffSynParams g = req.gradients() ? DiffSynParams.zeros(m) : null;
-            Pointer[] out = {new DoublePointer(B), req.readout() ? new DoublePointer((long) T * B * R) : null,
-                req.spikes() ? new BytePointer((long) T * B * N) : null, new IntPointer((long) B * N),
-                g == null ? null : out(g.wFast()), g == null ? null : out(g.wSlow()), g == null ? null : out(g.u()),
-                g == null ? null : out(g.i0()), g == null ? null : out(g.o()), g == null ? null : new DoublePointer((long) B * N),
-                new DoublePointer(new double[5])};
+            Pointer[] in = d.inputs(), out = d.outputs();
             long[] a = new long[in.length], o = new long[out.length];
             Arena arena = backend == null ? null : backend.newArena();
             int st;
@@ -73,14 +64,14 @@ public final class CudaDiffSyn implements DiffSynEngine {
                             : arena.allocate(DType.U8, "diffsyn output " + k, (int) bytes(out[k])).address();
                 }
                 if (arena == null) {
-                    st = g != null
+                    st = d.gradients()
                             ? CudaEmulation.sg_emu_diffsyn_forward_backward(cfg, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
                                     o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10])
                             : CudaEmulation.sg_emu_diffsyn_forward(cfg, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8],
                                     o[0], o[1], o[2], o[3], o[10]);
                 } else {
                     long c = backend.context();
-                    st = g != null
+                    st = d.gradients()
                             ? CudaRuntime.sg_diffsyn_forward_backward_cuda(c, cfg.address(), a[0], a[1], a[2], a[3], a[4], a[5], a[6],
                                     a[7], a[8], o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10])
                             : CudaRuntime.sg_diffsyn_forward_cuda(c, cfg.address(), a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7],
@@ -93,57 +84,14 @@ public final class CudaDiffSyn implements DiffSynEngine {
             } finally {
                 if (arena != null) arena.close();
             }
-            DoublePointer diag = (DoublePointer) out[10];
             if (st != 0) {
-                double kind = diag.get(0);
-                if (st == 4 && (kind == 1 || kind == 2)) {
-                    throw new SimulationDivergedException("diffsyn (" + name() + ")", (int) diag.get(1), (int) diag.get(2),
-                            (int) diag.get(3), diag.get(4), kind == 2);
-                }
+                SimulationDivergedException diverged = d.diverged(name(), st);
+                if (diverged != null) throw diverged;
                 String call = backend == null ? "sg_emu_diffsyn" : "sg_diffsyn_cuda";
                 throw new NativeException(call, st, st == 7 ? CudaRuntime.sg_cuda_last_error() : Status.text(st));
             }
-            double[] sampleLoss = new double[B];
-            ((DoublePointer) out[0]).get(sampleLoss);
-            double mean = 0;
-            for (double l : sampleLoss) mean += l;
-            mean /= B;
-            double[] ro = null;
-            if (out[1] != null) {
-                ro = new double[(int) ((long) T * B * R)];
-                ((DoublePointer) out[1]).get(ro);
-            }
-            byte[] sp = null;
-            if (out[2] != null) {
-                sp = new byte[(int) ((long) T * B * N)];
-                ((BytePointer) out[2]).get(sp);
-            }
-            int[] cnt = new int[B * N];
-            ((IntPointer) out[3]).get(cnt);
-            double[] gV0 = null;
-            if (g != null) {
-                get(out[4], g.wFast());
-                get(out[5], g.wSlow());
-                get(out[6], g.u());
-                get(out[7], g.i0());
-                get(out[8], g.o());
-                gV0 = new double[B * N];
-                ((DoublePointer) out[9]).get(gV0);
-            }
-            return new DiffSynResult(mean, sampleLoss, ro, sp, cnt, g, gV0);
+            return d.collect();
         }
-    }
-
-    private static DoublePointer in(double[] a) {
-        return a == null ? null : new DoublePointer(a);
-    }
-
-    private static DoublePointer out(double[] a) {
-        return a == null ? null : new DoublePointer(a.length);
-    }
-
-    private static void get(Pointer p, double[] a) {
-        if (p != null) ((DoublePointer) p).get(a);
     }
 
     private static long bytes(Pointer p) {
