@@ -33,51 +33,82 @@ using sg::kSlack;
 using sg::nonzeros;
 
 constexpr int kCols = 64;       // output columns summed in registers: 8 AVX2 vectors
-constexpr int kGradRows = 256;  // weight gradient: rows per block of the column index (<= 256: uint8 rows)
+#ifndef SG_GRAD_ROWS
+#define SG_GRAD_ROWS 256
+#endif
+#ifndef SG_GRAD_COLS
+#define SG_GRAD_COLS 64
+#endif
+constexpr int kGradRows = SG_GRAD_ROWS;  // weight gradient: rows per block of the column index (<= 256: uint8 rows)
+constexpr int kGradCols = SG_GRAD_COLS;  // weight gradient: columns per block
 
-/* ---- 64 columns in registers ---- */
+/* ---- V x 8 columns in registers ---- */
 
-/* Named vector variables stay in registers where GCC would spill a float[64] on every step.
- * In the baseline (SSE2) clone each is a pair of SSE registers. */
+/* V named-by-index vector variables: with the loops over them unrolled, GCC keeps them in
+ * registers (a plain float[64] was spilled on every step). In the baseline (SSE2) clone each is
+ * a pair of SSE registers. */
 typedef float v8 __attribute__((vector_size(32)));
 typedef float v8u __attribute__((vector_size(32), aligned(4)));  // for unaligned rows
 
-struct Acc64 {
-    v8 a0, a1, a2, a3, a4, a5, a6, a7;
+template <int V>
+struct Acc {
+    static_assert(V >= 1 && V <= 8, "1 to 8 vectors");
+    v8 a[V];
 
     static inline v8 ld(const float* p) { return *reinterpret_cast<const v8u*>(p); }
     static inline void st(float* p, v8 v) { *reinterpret_cast<v8u*>(p) = v; }
 
-    inline void zero() { a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = v8{}; }
+    inline void zero() {
+#pragma GCC unroll 8
+        for (int i = 0; i < V; ++i) a[i] = v8{};
+    }
     inline void load(const float* p) {
-        a0 = ld(p); a1 = ld(p + 8); a2 = ld(p + 16); a3 = ld(p + 24);
-        a4 = ld(p + 32); a5 = ld(p + 40); a6 = ld(p + 48); a7 = ld(p + 56);
+#pragma GCC unroll 8
+        for (int i = 0; i < V; ++i) a[i] = ld(p + 8 * i);
     }
     inline void scale(float b) {
-        a0 *= b; a1 *= b; a2 *= b; a3 *= b; a4 *= b; a5 *= b; a6 *= b; a7 *= b;
+#pragma GCC unroll 8
+        for (int i = 0; i < V; ++i) a[i] *= b;
     }
     inline void add(const float* p) {
-        a0 += ld(p); a1 += ld(p + 8); a2 += ld(p + 16); a3 += ld(p + 24);
-        a4 += ld(p + 32); a5 += ld(p + 40); a6 += ld(p + 48); a7 += ld(p + 56);
+#pragma GCC unroll 8
+        for (int i = 0; i < V; ++i) a[i] += ld(p + 8 * i);
     }
     inline void add_scaled(float x, const float* p) {
-        a0 += x * ld(p); a1 += x * ld(p + 8); a2 += x * ld(p + 16); a3 += x * ld(p + 24);
-        a4 += x * ld(p + 32); a5 += x * ld(p + 40); a6 += x * ld(p + 48); a7 += x * ld(p + 56);
+#pragma GCC unroll 8
+        for (int i = 0; i < V; ++i) a[i] += x * ld(p + 8 * i);
     }
     inline void store(float* p) const {
-        st(p, a0); st(p + 8, a1); st(p + 16, a2); st(p + 24, a3);
-        st(p + 32, a4); st(p + 40, a5); st(p + 48, a6); st(p + 56, a7);
+#pragma GCC unroll 8
+        for (int i = 0; i < V; ++i) st(p + 8 * i, a[i]);
     }
 };
-static_assert(kCols == 64, "Acc64 holds kCols columns");
 
-/* Copies columns [n0, n0+width) of rows [0, k) of m (row length ld) into packed [k][kCols]. */
-inline void pack_columns(float* __restrict packed, const float* __restrict m, int64_t ld, int k, int n0, int width) {
-    for (int j = 0; j < k; ++j) std::memcpy(packed + (size_t)j * kCols, m + (size_t)j * ld + n0, sizeof(float) * width);
+/* Vectors for a block of `width` columns (width <= kCols). */
+inline int vectors_for(int width) { return (width + 7) / 8; }
+
+/* Calls f.template operator()<V>() with V = v (1..8) as a compile-time constant. */
+template <typename F>
+__attribute__((always_inline)) inline void dispatch_vectors(int v, F&& f) {
+    switch (v) {
+    case 1: f.template operator()<1>(); break;
+    case 2: f.template operator()<2>(); break;
+    case 3: f.template operator()<3>(); break;
+    case 4: f.template operator()<4>(); break;
+    case 5: f.template operator()<5>(); break;
+    case 6: f.template operator()<6>(); break;
+    case 7: f.template operator()<7>(); break;
+    default: f.template operator()<8>(); break;
+    }
 }
 
-inline void unpack_columns(float* __restrict m, const float* __restrict packed, int64_t ld, int k, int n0, int width) {
-    for (int j = 0; j < k; ++j) std::memcpy(m + (size_t)j * ld + n0, packed + (size_t)j * kCols, sizeof(float) * width);
+/* Copies columns [n0, n0+width) of rows [0, k) of m (row length ld) into packed [k][stride]. */
+inline void pack_columns(float* __restrict packed, int stride, const float* __restrict m, int64_t ld, int k, int n0, int width) {
+    for (int j = 0; j < k; ++j) std::memcpy(packed + (size_t)j * stride, m + (size_t)j * ld + n0, sizeof(float) * width);
+}
+
+inline void unpack_columns(float* __restrict m, const float* __restrict packed, int stride, int64_t ld, int k, int n0, int width) {
+    for (int j = 0; j < k; ++j) std::memcpy(m + (size_t)j * ld + n0, packed + (size_t)j * stride, sizeof(float) * width);
 }
 
 /* Growing per-thread scratch: it lives as long as the thread (the pool's threads persist) and
@@ -133,36 +164,40 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
     float* wp = f.packed.data();
     for (int n0 = 0; n0 < outputs; n0 += kCols) {
         const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
-        // a narrow last block (a readout of 20, say) is padded with zero columns, so every
-        // block takes the 64-wide register path; only `width` columns are stored
-        if (width < kCols) std::memset(wp, 0, sizeof(float) * (size_t)inputs * kCols);
-        pack_columns(wp, w, outputs, inputs, n0, width);
-        for (int64_t q = 0; q < nr; ++q) {
-            float* o = out + (size_t)(begin + q) * outputs + n0;
-            const int* ix = idx + f.start[q];
-            const int count = (int)(f.start[q + 1] - f.start[q]);
-            const float* val = f.vstart[q] < 0 ? nullptr : f.val.data() + f.vstart[q];
-            float tail[kCols];
-            float* dst = width == kCols ? o : tail;
-            Acc64 acc;
-            if (beta == 0.0f) {
-                acc.zero();
-            } else {
-                if (width < kCols) {
-                    for (int c = 0; c < width; ++c) tail[c] = o[c];
-                    for (int c = width; c < kCols; ++c) tail[c] = 0.0f;
+        // a narrow block (a readout of 20, say) takes the fewest vectors that cover it (3 for
+        // 20: its packed W is 24 wide and stays in L1), padded with zero columns; only `width`
+        // columns are stored
+        dispatch_vectors(vectors_for(width), [&]<int V>() __attribute__((always_inline)) {
+            constexpr int S = 8 * V;
+            if (width < S) std::memset(wp, 0, sizeof(float) * (size_t)inputs * S);
+            pack_columns(wp, S, w, outputs, inputs, n0, width);
+            for (int64_t q = 0; q < nr; ++q) {
+                float* o = out + (size_t)(begin + q) * outputs + n0;
+                const int* ix = idx + f.start[q];
+                const int count = (int)(f.start[q + 1] - f.start[q]);
+                const float* val = f.vstart[q] < 0 ? nullptr : f.val.data() + f.vstart[q];
+                float tail[S];
+                float* dst = width == S ? o : tail;
+                Acc<V> acc;
+                if (beta == 0.0f) {
+                    acc.zero();
+                } else {
+                    if (width < S) {
+                        for (int c = 0; c < width; ++c) tail[c] = o[c];
+                        for (int c = width; c < S; ++c) tail[c] = 0.0f;
+                    }
+                    acc.load(dst);
+                    acc.scale(beta);
                 }
-                acc.load(dst);
-                acc.scale(beta);
+                if (!val)
+                    for (int a = 0; a < count; ++a) acc.add(wp + (size_t)ix[a] * S);
+                else
+                    for (int a = 0; a < count; ++a) acc.add_scaled(val[a], wp + (size_t)ix[a] * S);
+                acc.store(dst);
+                if (width < S)
+                    for (int c = 0; c < width; ++c) o[c] = tail[c];
             }
-            if (!val)
-                for (int a = 0; a < count; ++a) acc.add(wp + (size_t)ix[a] * kCols);
-            else
-                for (int a = 0; a < count; ++a) acc.add_scaled(val[a], wp + (size_t)ix[a] * kCols);
-            acc.store(dst);
-            if (width < kCols)
-                for (int c = 0; c < width; ++c) o[c] = tail[c];
-        }
+        });
     }
     return SG_OK;
 }
@@ -255,45 +290,62 @@ SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, con
 }
 
 struct GradScratch {
-    std::vector<float> dw, g;  // packed [K][kCols] block of dw and [kGradRows][kCols] block of g
+    std::vector<float> dw, g;  // packed [K][stride] block of dw and [kGradRows][stride] block of g
 };
 thread_local GradScratch t_grad;
 
-/* dwp (packed [K][kCols], column block cb) += the products of row blocks [b0, b1), rows in
+/* Columns [n0, n0 + width) of the blocks of the weight gradient, and the vectors that cover
+ * them. */
+inline int grad_width(int outputs, int64_t cb) {
+    const int n0 = (int)cb * kGradCols;
+    return outputs - n0 < kGradCols ? outputs - n0 : kGradCols;
+}
+
+/* dwp (packed [K][8V], column block cb) += the products of row blocks [b0, b1), rows in
  * increasing order. */
-SG_CPU_CLONES void accumulate_rows(int64_t cb, int64_t b0, int64_t b1, int rows, int inputs, int outputs, const float* g,
-                                   const std::vector<BlockIndex>& index, float* dwp, float* gp) {
-    const int n0 = (int)cb * kCols;
-    const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
-    if (width < kCols) std::memset(gp, 0, sizeof(float) * kGradRows * kCols);
+template <int V>
+__attribute__((always_inline)) inline void accumulate_rows_v(int64_t cb, int64_t b0, int64_t b1, int rows, int inputs,
+                                                             int outputs, const float* g, const std::vector<BlockIndex>& index,
+                                                             float* dwp, float* gp) {
+    constexpr int S = 8 * V;
+    const int n0 = (int)cb * kGradCols, width = grad_width(outputs, cb);
+    if (width < S) std::memset(gp, 0, sizeof(float) * kGradRows * S);
     for (int64_t b = b0; b < b1; ++b) {
         const int r0 = (int)b * kGradRows, nr = rows - r0 < kGradRows ? rows - r0 : kGradRows;
-        pack_columns(gp, g + (size_t)r0 * outputs, outputs, nr, n0, width);
+        pack_columns(gp, S, g + (size_t)r0 * outputs, outputs, nr, n0, width);
         const BlockIndex& bi = index[b];
         for (int j = 0; j < inputs; ++j) {
             const int32_t e0 = bi.start[j], e1 = bi.start[j + 1];
             if (e0 == e1) continue;
-            float* d = dwp + (size_t)j * kCols;
-            Acc64 acc;
+            float* d = dwp + (size_t)j * S;
+            Acc<V> acc;
             acc.load(d);
             if (!bi.val)
-                for (int32_t a = e0; a < e1; ++a) acc.add(gp + (size_t)bi.row[a] * kCols);
+                for (int32_t a = e0; a < e1; ++a) acc.add(gp + (size_t)bi.row[a] * S);
             else
-                for (int32_t a = e0; a < e1; ++a) acc.add_scaled(bi.val[a], gp + (size_t)bi.row[a] * kCols);
+                for (int32_t a = e0; a < e1; ++a) acc.add_scaled(bi.val[a], gp + (size_t)bi.row[a] * S);
             acc.store(d);
         }
     }
 }
 
-/* dwp = beta * dw[:, column block] (packed). */
-inline void start_block(float* dwp, const float* dw, float beta, int inputs, int outputs, int n0, int width) {
+SG_CPU_CLONES void accumulate_rows(int64_t cb, int64_t b0, int64_t b1, int rows, int inputs, int outputs, const float* g,
+                                   const std::vector<BlockIndex>& index, float* dwp, float* gp) {
+    dispatch_vectors(vectors_for(grad_width(outputs, cb)), [&]<int V>() __attribute__((always_inline)) {
+        accumulate_rows_v<V>(cb, b0, b1, rows, inputs, outputs, g, index, dwp, gp);
+    });
+}
+
+/* dwp = beta * dw[:, column block] (packed with stride). */
+inline void start_block(float* dwp, int stride, const float* dw, float beta, int inputs, int outputs, int n0, int width) {
     if (beta == 0.0f) {
-        std::memset(dwp, 0, sizeof(float) * (size_t)inputs * kCols);
+        std::memset(dwp, 0, sizeof(float) * (size_t)inputs * stride);
         return;
     }
-    pack_columns(dwp, dw, outputs, inputs, n0, width);
+    if (width < stride) std::memset(dwp, 0, sizeof(float) * (size_t)inputs * stride);
+    pack_columns(dwp, stride, dw, outputs, inputs, n0, width);
     if (beta != 1.0f)
-        for (size_t k = 0; k < (size_t)inputs * kCols; ++k) dwp[k] *= beta;
+        for (size_t k = 0; k < (size_t)inputs * stride; ++k) dwp[k] *= beta;
 }
 
 /* Row groups of the weight gradient: a layer with few column blocks (a readout of 20) would
@@ -315,27 +367,29 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
     });
     for (int st : status)
         if (st != SG_OK) return st;
-    const int64_t blocks = (outputs + kCols - 1) / kCols, groups = row_groups(nb, blocks);
-    const size_t block_floats = (size_t)inputs * kCols;
-    float* partial = nullptr;  // [blocks][groups][K][kCols] when groups > 1
+    const int64_t blocks = (outputs + kGradCols - 1) / kGradCols, groups = row_groups(nb, blocks);
+    // a block's packed stride: kGradCols, or fewer for a narrow layer (one block of 20: 24)
+    const int stride = 8 * vectors_for(grad_width(outputs, 0));
+    const size_t block_floats = (size_t)inputs * stride;
+    float* partial = nullptr;  // [blocks][groups][K][stride] when groups > 1
     if (groups > 1) {
         partial = sg::workspace<float>(sg::kWsGradPartials, (size_t)blocks * groups * block_floats);
         if (!partial) return SG_ERR_ALLOC;
     }
     sg::parallel_for(blocks * groups, [&](int part, int64_t i0, int64_t i1) {
         GradScratch& s = t_grad;
-        if (!room(s.dw, block_floats) || !room(s.g, (size_t)kGradRows * kCols)) {
+        if (!room(s.dw, block_floats) || !room(s.g, (size_t)kGradRows * stride)) {
             status[part] = SG_ERR_ALLOC;
             return;
         }
         for (int64_t item = i0; item < i1; ++item) {
             const int64_t cb = item / groups, grp = item % groups;
-            const int n0 = (int)cb * kCols;
-            const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+            const int n0 = (int)cb * kGradCols, width = grad_width(outputs, cb);
+            const int bs = 8 * vectors_for(width);  // this block's stride (the last may be narrower)
             if (groups == 1) {
-                start_block(s.dw.data(), dw, beta, inputs, outputs, n0, width);
+                start_block(s.dw.data(), bs, dw, beta, inputs, outputs, n0, width);
                 accumulate_rows(cb, 0, nb, rows, inputs, outputs, g, index, s.dw.data(), s.g.data());
-                unpack_columns(dw, s.dw.data(), outputs, inputs, n0, width);
+                unpack_columns(dw, s.dw.data(), bs, outputs, inputs, n0, width);
             } else {
                 float* p = partial + (size_t)item * block_floats;
                 std::memset(p, 0, sizeof(float) * block_floats);
@@ -349,15 +403,17 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
         // dw = beta*dw + group 0 + group 1 + ..., in that order, columns in parallel
         sg::parallel_for(blocks, [&](int, int64_t c0, int64_t c1) {
             for (int64_t cb = c0; cb < c1; ++cb) {
-                const int n0 = (int)cb * kCols;
-                const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
+                const int n0 = (int)cb * kGradCols, width = grad_width(outputs, cb);
+                const int bs = 8 * vectors_for(width);
                 for (int j = 0; j < inputs; ++j) {
-                    float* d = dw + (size_t)j * outputs + n0;
-                    for (int c = 0; c < width; ++c) {
-                        float v = beta == 0.0f ? 0.0f : beta * d[c];
-                        for (int64_t grp = 0; grp < groups; ++grp)
-                            v += partial[((size_t)cb * groups + grp) * block_floats + (size_t)j * kCols + c];
-                        d[c] = v;
+                    float* __restrict d = dw + (size_t)j * outputs + n0;
+                    if (beta == 0.0f)
+                        for (int c = 0; c < width; ++c) d[c] = 0.0f;
+                    else
+                        for (int c = 0; c < width; ++c) d[c] = beta * d[c];
+                    for (int64_t grp = 0; grp < groups; ++grp) {  // vectorises over c
+                        const float* __restrict p = partial + ((size_t)cb * groups + grp) * block_floats + (size_t)j * bs;
+                        for (int c = 0; c < width; ++c) d[c] += p[c];
                     }
                 }
             }
