@@ -17,7 +17,9 @@
 
 /* out[r][j] = mask[r][j] ? sum_c a[r][c] * b[j][c] : 0
  *   a [R][K], b [N][K] (row j holds what column j needs, e.g. W' [N][K]), mask [R][N] uint8,
- *   out [R][N], overwritten. Each sum runs over c in a fixed order for every thread count. */
+ *   out [R][N], overwritten. Each sum runs over c in a fixed order for every thread count.
+ *   mask NULL: every entry, out = a b^T (the CPU backend's GEMM for K <= 64, where it is
+ *   faster than SGEMM). */
 SG_API int sg_masked_matmul(int rows, int inner, int cols, const float* a, const float* b,
                             const uint8_t* mask, float* out);
 

@@ -54,8 +54,18 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                           Tensor a, long aOffset, Tensor b, long bOffset, float beta, Tensor c, long cOffset) {
+        if (!transA && transB && k <= NARROW_INNER && alpha == 1f && beta == 0f) {
+            // C = A B^T with a narrow inner size (dL/dS from a readout of 10 or 20): our
+            // whole-row kernel (sg_masked_matmul without a mask), over twice OpenBLAS's speed here
+            check("sg_masked_matmul", CpuKernels.sg_masked_matmul(m, k, n, a.address() + 4 * aOffset,
+                    b.address() + 4 * bOffset, 0L, c.address() + 4 * cOffset));
+            return;
+        }
         Blas.sgemm(threads, transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
     }
+
+    /** Inner sizes up to which {@code C = A B^T} takes sg_masked_matmul's whole-row path. */
+    static final int NARROW_INNER = 64;
 
     @Override
     protected void doSpikeMatmul(int rows, int inputs, int outputs, Tensor x, long xOffset, Tensor w, float beta, Tensor out) {

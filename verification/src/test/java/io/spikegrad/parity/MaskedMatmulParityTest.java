@@ -49,4 +49,37 @@ class MaskedMatmulParityTest {
                 }
         }
     }
+
+    /**
+     * C = A B^T with a narrow inner size takes sg_masked_matmul's whole-row path without a mask
+     * on the CPU backend (K <= 64, alpha 1, beta 0), a GEMM otherwise: both against double,
+     * with offsets into all three operands and the rows of C outside the product untouched.
+     */
+    @ParameterizedTest(name = "gemm NT M={0} K={1} N={2}")
+    @CsvSource({"1,1,1", "37,20,256", "200,10,1024", "130,64,129", "70,65,33", "6,3,70"})
+    void narrowGemmMatchesDoubleProduct(int m, int k, int n) {
+        SplittableRandom r = new SplittableRandom(m * 31L + k * 7L + n);
+        int aOff = 3, bOff = 5, cOff = 2 * n;
+        float[] a = new float[aOff + m * k], b = new float[bOff + n * k];
+        for (int q = 0; q < a.length; q++) a[q] = (float) r.nextGaussian();
+        for (int q = 0; q < b.length; q++) b[q] = (float) r.nextGaussian();
+        try (Backend be = Backends.create("cpu", 2); Arena ar = be.newArena()) {
+            Tensor ta = ar.of("a", a, a.length), tb = ar.of("b", b, b.length);
+            Tensor out = ar.allocate("out", cOff + m * n + n).fill(7f);
+            be.gemm(false, true, m, n, k, 1f, ta, aOff, tb, bOff, 0f, out, cOff);
+            float[] o = out.toArray();
+            for (int q = 0; q < cOff; q++) assertEquals(7f, o[q], 0f, "out[" + q + "] before C");
+            for (int q = cOff + m * n; q < o.length; q++) assertEquals(7f, o[q], 0f, "out[" + q + "] after C");
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double ref = 0, mag = 0;
+                    for (int c = 0; c < k; c++) {
+                        double t = (double) a[aOff + i * k + c] * b[bOff + j * k + c];
+                        ref += t;
+                        mag += Math.abs(t);
+                    }
+                    assertEquals(ref, o[cOff + i * n + j], k * 6e-8 * mag + 1e-30, "C[" + i + "][" + j + "]");
+                }
+        }
+    }
 }
