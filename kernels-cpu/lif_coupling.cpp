@@ -4,8 +4,9 @@
  * samples sweep it: every weight load serves six samples, and twelve independent vector sums
  * hide the latency of the adds. Rows left over go in blocks of four or five (eight or ten
  * sums) rather than one at a time: a 32-sample block's recurrent backward (2 threads, shd-rec)
- * went from 10.4 to 9.1 ms, median of 7, same bits. This file alone is compiled with -ffp-contract=fast: on CPUs
- * with FMA (the fma clone) each multiply-add is fused, halving the instructions. Nothing
+ * went from 10.4 to 9.1 ms, median of 7, same bits. This file alone is compiled with
+ * -ffp-contract=fast: on CPUs with FMA (the fma clone) each multiply-add is fused, halving the
+ * instructions. Nothing
  * recomputes these sums, so fusing costs no bit-matching elsewhere; each sum still runs over n
  * in increasing order, so results depend on the instruction set, never on threads or blocks. */
 #include "lif_coupling.h"

@@ -33,14 +33,7 @@ using sg::kSlack;
 using sg::nonzeros;
 
 constexpr int kCols = 64;       // output columns summed in registers: 8 AVX2 vectors
-#ifndef SG_GRAD_ROWS
-#define SG_GRAD_ROWS 256
-#endif
-#ifndef SG_GRAD_COLS
-#define SG_GRAD_COLS 64
-#endif
-constexpr int kGradRows = SG_GRAD_ROWS;  // weight gradient: rows per block of the column index (<= 256: uint8 rows)
-constexpr int kGradCols = SG_GRAD_COLS;  // weight gradient: columns per block
+constexpr int kGradRows = 256;  // weight gradient: rows per block of the column index (<= 256: uint8 rows)
 
 /* ---- V x 8 columns in registers ---- */
 
@@ -294,11 +287,10 @@ struct GradScratch {
 };
 thread_local GradScratch t_grad;
 
-/* Columns [n0, n0 + width) of the blocks of the weight gradient, and the vectors that cover
- * them. */
+/* Width of column block cb of the weight gradient (columns [cb * kCols, + width)). */
 inline int grad_width(int outputs, int64_t cb) {
-    const int n0 = (int)cb * kGradCols;
-    return outputs - n0 < kGradCols ? outputs - n0 : kGradCols;
+    const int n0 = (int)cb * kCols;
+    return outputs - n0 < kCols ? outputs - n0 : kCols;
 }
 
 /* dwp (packed [K][8V], column block cb) += the products of row blocks [b0, b1), rows in
@@ -308,7 +300,7 @@ __attribute__((always_inline)) inline void accumulate_rows_v(int64_t cb, int64_t
                                                              int outputs, const float* g, const std::vector<BlockIndex>& index,
                                                              float* dwp, float* gp) {
     constexpr int S = 8 * V;
-    const int n0 = (int)cb * kGradCols, width = grad_width(outputs, cb);
+    const int n0 = (int)cb * kCols, width = grad_width(outputs, cb);
     if (width < S) std::memset(gp, 0, sizeof(float) * kGradRows * S);
     for (int64_t b = b0; b < b1; ++b) {
         const int r0 = (int)b * kGradRows, nr = rows - r0 < kGradRows ? rows - r0 : kGradRows;
@@ -367,8 +359,8 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
     });
     for (int st : status)
         if (st != SG_OK) return st;
-    const int64_t blocks = (outputs + kGradCols - 1) / kGradCols, groups = row_groups(nb, blocks);
-    // a block's packed stride: kGradCols, or fewer for a narrow layer (one block of 20: 24)
+    const int64_t blocks = (outputs + kCols - 1) / kCols, groups = row_groups(nb, blocks);
+    // a block's packed stride: kCols, or fewer for a narrow layer (one block of 20: 24)
     const int stride = 8 * vectors_for(grad_width(outputs, 0));
     const size_t block_floats = (size_t)inputs * stride;
     float* partial = nullptr;  // [blocks][groups][K][stride] when groups > 1
@@ -384,7 +376,7 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
         }
         for (int64_t item = i0; item < i1; ++item) {
             const int64_t cb = item / groups, grp = item % groups;
-            const int n0 = (int)cb * kGradCols, width = grad_width(outputs, cb);
+            const int n0 = (int)cb * kCols, width = grad_width(outputs, cb);
             const int bs = 8 * vectors_for(width);  // this block's stride (the last may be narrower)
             if (groups == 1) {
                 start_block(s.dw.data(), bs, dw, beta, inputs, outputs, n0, width);
@@ -403,7 +395,7 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
         // dw = beta*dw + group 0 + group 1 + ..., in that order, columns in parallel
         sg::parallel_for(blocks, [&](int, int64_t c0, int64_t c1) {
             for (int64_t cb = c0; cb < c1; ++cb) {
-                const int n0 = (int)cb * kGradCols, width = grad_width(outputs, cb);
+                const int n0 = (int)cb * kCols, width = grad_width(outputs, cb);
                 const int bs = 8 * vectors_for(width);
                 for (int j = 0; j < inputs; ++j) {
                     float* __restrict d = dw + (size_t)j * outputs + n0;

@@ -95,19 +95,11 @@ inline int nonzeros(const X_T* row, int k, int* __restrict idx) {
 inline int nonzeros_bits(const uint32_t* words, int k, int* __restrict idx) {
     int c = 0;
     const int nw = (k + 31) / 32;
-    int w = 0;
-    for (; w + 2 <= nw; w += 2) {
-        uint64_t m;
-        std::memcpy(&m, words + w, sizeof m);  // little-endian: word w is the low half
+    for (int w = 0; w < nw; w += 2) {
+        uint64_t m = words[w];  // word w is the low half, w + 1 (when the row has it) the high
+        if (w + 1 < nw) m |= (uint64_t)words[w + 1] << 32;
         while (m) {
             idx[c++] = w * 32 + __builtin_ctzll(m);
-            m &= m - 1;
-        }
-    }
-    if (w < nw) {
-        uint32_t m = words[w];
-        while (m) {
-            idx[c++] = w * 32 + __builtin_ctz(m);
             m &= m - 1;
         }
     }
