@@ -89,19 +89,34 @@ inline int nonzeros(const X_T* row, int k, int* __restrict idx) {
 }
 
 /* Indices of the set bits of a bit-raster row of k entries (SG_BIT words), increasing; the
- * cost follows the set bits, not k. Words are taken in pairs: the loop over a word's set bits
- * mispredicts its exit about once per word at a few percent density, so 64 bits per exit
- * halves that cost. idx needs k + kSlack entries of room. */
+ * cost follows the set bits and the words, not k. Words are taken in pairs, 64 bits at a time.
+ * A loop over a word's set bits mispredicts its exit about once per word at a few percent
+ * density (~20 cycles, more than listing the bits), so each 64 bits first get eight positions
+ * unconditionally: entries past the word's count are garbage that the next word overwrites
+ * (idx needs k + kSlack entries of room), and only a word with more than eight set bits
+ * loops. Bit 63 is OR-ed in before each count of trailing zeros so that an exhausted word
+ * gives 63, never the undefined ctz(0). */
 inline int nonzeros_bits(const uint32_t* words, int k, int* __restrict idx) {
     int c = 0;
     const int nw = (k + 31) / 32;
+    constexpr uint64_t kGuard = 1ull << 63;
     for (int w = 0; w < nw; w += 2) {
         uint64_t m = words[w];  // word w is the low half, w + 1 (when the row has it) the high
         if (w + 1 < nw) m |= (uint64_t)words[w + 1] << 32;
-        while (m) {
-            idx[c++] = w * 32 + __builtin_ctzll(m);
+        const int base = w * 32, n = __builtin_popcountll(m);
+        int* __restrict p = idx + c;
+#pragma GCC unroll 8
+        for (int q = 0; q < 8; ++q) {
+            int v = base + __builtin_ctzll(m | kGuard);
+            __asm__("" : "+r"(v));  // scalar stores: packing eight of them into a vector costs more
+            p[q] = v;
             m &= m - 1;
         }
+        for (int q = 8; m; ++q) {  // rare at spike densities: more than 8 of 64 set
+            p[q] = base + __builtin_ctzll(m);
+            m &= m - 1;
+        }
+        c += n;
     }
     return c;
 }
