@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The spike-sparse products (spike_matmul.h) against the same products in double, with
  * odd sizes, offsets into the tensors, beta 0 and 1, and inputs that are mostly 0/1 with a
- * few other values. Tolerance: float32 accumulation over at most K terms of size ~1.
+ * few other values; the shapes take both weight-gradient paths (sorted index and row scatter). Tolerance: float32 accumulation over at most K terms of size ~1.
  */
 class SpikeMatmulParityTest {
 
@@ -24,6 +24,10 @@ class SpikeMatmulParityTest {
                 "cpu,300,33,64,0.2,0.5,F32", "cpu,1,1,1,1.0,0,U8", "cpu,37,13,5,0.3,1,U8", "cpu,600,70,129,0.05,0,U8",
                 "cpu,700,300,200,0.1,0,U8", "cpu,530,19,64,0.4,0.5,U8", "cpu,1,1,1,1.0,0,BIT", "cpu,37,13,5,0.3,1,BIT",
                 "cpu,600,70,129,0.05,0,BIT", "cpu,700,300,200,0.1,0,BIT", "cpu,300,33,20,0.2,0.5,BIT",
+                // weight gradient: dw blocks over kScatterBytes take the sorted index, smaller
+                // ones the row scatter; both paths for every dtype, with values and beta
+                "cpu,300,800,130,0.05,0.5,U8", "cpu,520,900,70,0.05,0,BIT", "cpu,900,1024,10,0.04,1,F32",
+                "cpu,900,1024,10,0.04,0.5,U8",
                 "cuda,37,13,5,0.3,0,F32", "cuda,600,70,129,0.05,0,U8", "cuda,600,70,129,0.05,0,BIT"})
     void matchesDoubleProducts(String backend, int rows, int inputs, int outputs, double p, float beta, DType dtype) {
         assumeTrue(Backends.available().contains(backend), backend + " is not available here");
