@@ -11,12 +11,17 @@
 
 #include "cpu_common.h"
 #include "lif_coupling.h"
+#include "narrow_product.h"
 
 namespace {
 
 struct Args {
     const sg_lif_config* c;
     const float *w_rec, *w_rec_p, *alpha, *beta, *theta, *i0, *v0, *i_save, *grad_s, *grad_u;
+    // dL/dS as a product (sg_lif_backward_product): grad_s is null, next_p the next layer's
+    // weights in [group][k_next][kGroup] panels
+    const float *g_next, *next_p;
+    int k_next;
     float *grad_x, *grad_i0, *grad_v0;
     float *part_alpha, *part_beta, *part_theta;  // [B][N] per-sample partials
 };
@@ -27,6 +32,7 @@ struct Args {
  * shd-ff backward in 2.5-3.1 ms where 16 took 4.7-5.1 ms (deep's 12-13.5 vs 24 ms); 128 and
  * 256 were no faster. */
 constexpr int kGroup = 64;
+static_assert(kGroup == sg::kNarrowPanel, "a group takes one panel of the next layer's weights (sg_lif_backward_product)");
 /* Steps ahead at which the time sweeps prefetch their rows. */
 constexpr int kAhead = 8;
 
@@ -67,18 +73,28 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
             v_hist[(size_t)t * G + k] = v[k];
         }
     }
+    alignas(32) float gs_next[kGroup];
+    const float* __restrict panel = a.g_next ? a.next_p + (size_t)(n0 / kGroup) * a.k_next * kGroup : nullptr;
     for (int t = T - 1; t >= 0; --t) {
         const size_t row = (size_t)t * bn + s0;
         const float* __restrict u_row = u_hist + (size_t)t * G;
         const float* __restrict i_row = a.i_save + row;
         const float* __restrict i_prev = t > 0 ? a.i_save + row - bn : a.i0 + s0;
-        const float* __restrict gs_row = a.grad_s + row;
+        const float* __restrict gs_row;
+        if (panel) {
+            const float* __restrict gn = a.g_next + ((size_t)t * B + b) * a.k_next;
+            if (t >= kAhead) sg::prefetch_row(gn - (size_t)kAhead * B * a.k_next, a.k_next, false);
+            sg::narrow_row(gn, panel, a.k_next, gs_next);
+            gs_row = gs_next;
+        } else {
+            gs_row = a.grad_s + row;
+        }
         float* __restrict gx_row = a.grad_x + row;
         if (t >= kAhead) {
             // rows of one group lie B*N floats apart, pages apart: the hardware prefetchers
             // do not follow, so the reverse sweep asks for its rows kAhead steps early
             sg::prefetch_row(i_row - kAhead * bn, L, false);
-            sg::prefetch_row(gs_row - kAhead * bn, L, false);
+            if (!panel) sg::prefetch_row(gs_row - kAhead * bn, L, false);
             sg::prefetch_row(gx_row - kAhead * bn, L, true);
             if (a.grad_u) sg::prefetch_row(a.grad_u + row - kAhead * bn, L, false);
         }
@@ -310,7 +326,7 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     if (w_rec) sg::pack_coupling(w_rec, cfg->neurons, panels);  // the coupling product's panels of W_rec
     float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
     const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
-    Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u,
+    Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u, nullptr, nullptr, 0,
            grad_x, grad_i0, grad_v0, pa, pb, pt};
     if (w_rec)
         backward_recurrent(a, scratch, per_sample);
@@ -319,6 +335,37 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     sg::reduce_batch(pa, cfg->batch, cfg->neurons, grad_alpha);
     sg::reduce_batch(pb, cfg->batch, cfg->neurons, grad_beta);
     sg::reduce_batch(pt, cfg->batch, cfg->neurons, grad_theta);
+    return SG_OK;
+}
+
+SG_API int sg_lif_backward_product(const sg_lif_config* cfg, const float* alpha, const float* beta,
+                                   const float* theta, const float* i0, const float* v0, const float* i_save,
+                                   const float* g_next, const float* w_next, int k_next, const float* grad_u,
+                                   float* grad_x, float* grad_i0, float* grad_v0,
+                                   float* grad_alpha, float* grad_beta, float* grad_theta) {
+    int st = sg::check_config(cfg);
+    if (st != SG_OK) return st;
+    if (k_next < 1 || k_next > SG_LIF_PRODUCT_MAX_INNER) return SG_ERR_BAD_SHAPE;
+    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, g_next, w_next, grad_x, grad_i0, grad_v0,
+                     grad_alpha, grad_beta, grad_theta))
+        return SG_ERR_NULL_POINTER;
+    const int N = cfg->neurons;
+    const size_t state = (size_t)cfg->batch * N;
+    const int64_t ngroup = (N + kGroup - 1) / kGroup;
+    const int parts = sg::parts_for((int64_t)cfg->batch * ngroup);
+    float* partials = sg::workspace<float>(sg::kWsPartials, 3 * state);
+    float* scratch = sg::workspace<float>(sg::kWsBackward, feedforward_scratch(cfg->steps) * parts);
+    float* panels = sg::workspace<float>(sg::kWsPanels, (size_t)ngroup * k_next * kGroup);
+    if (!partials || !scratch || !panels) return SG_ERR_ALLOC;
+    sg::pack_panels(w_next, N, k_next, panels);
+    float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
+    const sg_lif_config c = *cfg;
+    Args a{&c, nullptr, nullptr, alpha, beta, theta, i0, v0, i_save, nullptr, grad_u, g_next, panels, k_next,
+           grad_x, grad_i0, grad_v0, pa, pb, pt};
+    backward_feedforward(a, scratch);
+    sg::reduce_batch(pa, cfg->batch, N, grad_alpha);
+    sg::reduce_batch(pb, cfg->batch, N, grad_beta);
+    sg::reduce_batch(pt, cfg->batch, N, grad_theta);
     return SG_OK;
 }
 

@@ -13,11 +13,12 @@
 #include <vector>
 
 #include "cpu_common.h"
+#include "narrow_product.h"
 #include "spike_scan.h"
 
 namespace {
 
-constexpr int kBlock = 64;
+constexpr int kBlock = sg::kNarrowPanel;
 constexpr int kSmallInner = 64;  // up to this inner size whole rows are computed (small_inner_rows)
 
 typedef float v8 __attribute__((vector_size(32)));
@@ -43,32 +44,19 @@ inline float dot(const float* __restrict x, const float* __restrict y, int k) {
     return r;
 }
 
-/* A narrow inner dimension (a readout of 10 or 20 feeding back): whole rows at once, from b
- * transposed into [K][64] column panels (L1), 64 outputs in registers, then the masked-out
- * entries cleared: cheaper than one short dot product per needed entry. */
-SG_CPU_CLONES void small_inner_rows(int64_t r0, int64_t r1, int inner, int cols, const float* a, const float* b,
-                                    const uint8_t* mask, float* out, float* panel) {
+/* A narrow inner dimension (a readout of 10 or 20 feeding back): whole rows at once from b's
+ * [K][64] column panels (L1, packed once per call), 64 outputs in registers (narrow_row), then
+ * the masked-out entries cleared: cheaper than one short dot product per needed entry. */
+SG_CPU_CLONES void small_inner_rows(int64_t r0, int64_t r1, int inner, int cols, const float* a, const float* panels,
+                                    const uint8_t* mask, float* out) {
     for (int j0 = 0; j0 < cols; j0 += kBlock) {
         const int width = cols - j0 < kBlock ? cols - j0 : kBlock;
-        for (int c = 0; c < inner; ++c)
-            for (int j = 0; j < kBlock; ++j) panel[(size_t)c * kBlock + j] = j < width ? b[(size_t)(j0 + j) * inner + c] : 0.0f;
+        const float* panel = panels + (size_t)(j0 / kBlock) * inner * kBlock;
         for (int64_t r = r0; r < r1; ++r) {
-            const float* ar = a + (size_t)r * inner;
-            // named sums: GCC keeps these in registers, an array of them it spills
-            v8 s0{}, s1{}, s2{}, s3{}, s4{}, s5{}, s6{}, s7{};
-            for (int c = 0; c < inner; ++c) {
-                const float x = ar[c];
-                const float* p = panel + (size_t)c * kBlock;
-                s0 += x * ld(p); s1 += x * ld(p + 8); s2 += x * ld(p + 16); s3 += x * ld(p + 24);
-                s4 += x * ld(p + 32); s5 += x * ld(p + 40); s6 += x * ld(p + 48); s7 += x * ld(p + 56);
-            }
-            float tmp[kBlock];
+            alignas(32) float tmp[kBlock];
             float* o = out + (size_t)r * cols + j0;
             float* dst = !mask && width == kBlock ? o : tmp;  // no mask: a full block goes straight out
-            *reinterpret_cast<v8u*>(dst) = s0; *reinterpret_cast<v8u*>(dst + 8) = s1;
-            *reinterpret_cast<v8u*>(dst + 16) = s2; *reinterpret_cast<v8u*>(dst + 24) = s3;
-            *reinterpret_cast<v8u*>(dst + 32) = s4; *reinterpret_cast<v8u*>(dst + 40) = s5;
-            *reinterpret_cast<v8u*>(dst + 48) = s6; *reinterpret_cast<v8u*>(dst + 56) = s7;
+            sg::narrow_row(a + (size_t)r * inner, panel, inner, dst);
             if (!mask) {
                 if (dst == tmp) std::memcpy(o, tmp, sizeof(float) * width);
                 continue;
@@ -110,14 +98,15 @@ SG_API int sg_masked_matmul(int rows, int inner, int cols, const float* a, const
     std::vector<int> idx;
     std::vector<float> panels;
     try {
-        if (inner <= kSmallInner) panels.resize((size_t)parts * inner * kBlock);
+        if (inner <= kSmallInner) panels.resize((size_t)((cols + kBlock - 1) / kBlock) * inner * kBlock);
         else idx.resize((size_t)parts * (kBlock + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
+    if (inner <= kSmallInner) sg::pack_panels(b, cols, inner, panels.data());
     sg::parallel_for(rows, [&](int part, int64_t r0, int64_t r1) {
         if (inner <= kSmallInner)
-            small_inner_rows(r0, r1, inner, cols, a, b, mask, out, panels.data() + (size_t)part * inner * kBlock);
+            small_inner_rows(r0, r1, inner, cols, a, panels.data(), mask, out);
         else
             masked_rows(r0, r1, inner, cols, a, b, mask, out, idx.data() + (size_t)part * (kBlock + sg::kSlack));
     });

@@ -75,6 +75,25 @@ public interface Backend extends AutoCloseable {
     /** LIF surrogate backward over all steps (lif.h, {@code sg_lif_backward}). */
     void lifBackward(LifKernelConfig config, LifTensors forward, LifGradTensors grads);
 
+    /** Largest {@code kNext} that {@link #lifBackwardProduct} takes. */
+    int LIF_PRODUCT_MAX_INNER = 64;
+
+    /**
+     * {@link #lifBackward} for a feed-forward layer whose dL/dS is the next layer's dL/dX times
+     * that layer's weights, as below a readout (lif.h, {@code sg_lif_backward_product}):
+     * dL/dS[t][b][n] = sum_k gNext[t][b][k] wNext[n][k], k &lt; kNext &lt;= {@value #LIF_PRODUCT_MAX_INNER}.
+     * The result equals {@code gemm(false, true, T*B, N, kNext, 1, gNext, 0, wNext, 0, 0,
+     * grads.gradSpikes(), 0)} followed by {@code lifBackward}; the cpu backend computes the
+     * product inside the backward, bit for bit as its gemm does, and never writes
+     * {@code grads.gradSpikes()}, which the others use as the product's room (its contents on
+     * return are unspecified).
+     *
+     * @param gNext [T][B][kNext] dL/dX of the next layer
+     * @param wNext [N][kNext] the next layer's weights
+     */
+    void lifBackwardProduct(LifKernelConfig config, LifTensors forward, Tensor gNext, Tensor wNext, int kNext,
+                            LifGradTensors grads);
+
     /**
      * Where {@link #lifBackward} will use dL/dS (lif.h, {@code sg_lif_surrogate_mask}):
      * mask [T][B][N] (U8) is 1 where g*sigma'(U - theta) is nonzero, recomputed from the

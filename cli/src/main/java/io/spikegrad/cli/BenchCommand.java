@@ -170,10 +170,12 @@ final class BenchCommand implements Callable<Integer> {
             boolean[] sparse = engine.lastSparse(), sparseGrad = engine.lastSparseGrad();
             boolean[] masked = engine.lastMasked();
             double[] needed = engine.lastMaskedFraction();
+            boolean[] fused = engine.lastFused();
             for (int l = 0; l < sparse.length; l++) {
                 kernels.add(net.layers().get(l).name() + ": input " + (sparse[l] ? "sparse" : "dense") + ", weight grad "
                         + (sparseGrad[l] ? "sparse" : "dense") + (l < masked.length - 1 && net.layers().get(l).kind() == io.spikegrad.net.Layer.Kind.LIF
-                        ? ", dL/dS " + (masked[l] ? String.format(java.util.Locale.ROOT, "masked (%.3f needed)", needed[l]) : "dense") : ""));
+                        ? ", dL/dS " + (masked[l] ? String.format(java.util.Locale.ROOT, "masked (%.3f needed)", needed[l])
+                        : fused[l] ? "dense, inside lifBackward" : "dense") : ""));
             }
             s.add("kernels", kernels);
             BpttEngine.Timings tm = engine.timings();

@@ -314,6 +314,16 @@ public final class BpttEngine implements AutoCloseable {
         return ws == null ? new double[0] : ws.maskedFraction.clone();
     }
 
+    /**
+     * For each layer, whether the last backward pass computed its dL/dS inside the layer's own
+     * backward ({@link io.spikegrad.Backend#lifBackwardProduct}): a feed-forward LIF layer under
+     * a layer of at most {@link io.spikegrad.Backend#LIF_PRODUCT_MAX_INNER} neurons (a readout),
+     * with no mask and no regulariser gradient of its own.
+     */
+    public boolean[] lastFused() {
+        return ws == null ? new boolean[0] : ws.fused.clone();
+    }
+
     private static double minOf(Parameter p) {
         double m = Double.POSITIVE_INFINITY;
         for (float v : p.value()) m = Math.min(m, v);
@@ -506,6 +516,8 @@ public final class BpttEngine implements AutoCloseable {
         final boolean[] sparse = new boolean[net.layers().size()];
         final boolean[] sparseGrad = new boolean[net.layers().size()];
         final boolean[] masked = new boolean[net.layers().size()];
+        /** Whether a layer's dL/dS was computed inside its own backward (lifBackwardProduct). */
+        final boolean[] fused = new boolean[net.layers().size()];
         final double[] maskedFraction = new double[net.layers().size()];
 
         Workspace(int steps, int batch) {
@@ -595,14 +607,22 @@ public final class BpttEngine implements AutoCloseable {
             int rows = steps * batch;
             LayerWs top = layers.get(layers.size() - 1);
             if (top.regGradS != null) addInto(gradOutFor(top.layer.size()), top.regGradS);
+            LayerWs productFrom = null;  // the layer above, when this layer's backward forms its own dL/dS
             for (int l = layers.size() - 1; l >= 0; l--) {
                 LayerWs lw = layers.get(l);
                 int n = lw.layer.size(), in = lw.layer.inputs();
                 Tensor gOut = gradOutFor(n);
                 long t0 = System.nanoTime();
                 if (lw.lif) {
-                    backend.lifBackward(lw.cfg, lw.lifTensors(), new LifGradTensors(gOut, lw.regGradU, lw.gradX,
-                            lw.gradI0, lw.gradV0, lw.gAlpha, lw.gBeta, lw.gTheta));
+                    LifGradTensors grads = new LifGradTensors(gOut, lw.regGradU, lw.gradX, lw.gradI0, lw.gradV0,
+                            lw.gAlpha, lw.gBeta, lw.gTheta);
+                    if (productFrom != null) {
+                        backend.lifBackwardProduct(lw.cfg, lw.lifTensors(), productFrom.gradX, productFrom.w,
+                                productFrom.layer.size(), grads);
+                    } else {
+                        backend.lifBackward(lw.cfg, lw.lifTensors(), grads);
+                    }
+                    productFrom = null;
                 } else {
                     backend.liBackward(lw.shape, lw.liTensors(), new LiGradTensors(gOut, lw.gradX,
                             lw.gradI0, lw.gradV0, lw.gAlpha, lw.gBeta));
@@ -639,14 +659,20 @@ public final class BpttEngine implements AutoCloseable {
                     long needed = consider ? backend.lifSurrogateMask(below.cfg, below.lifTensors(), below.mask) : Long.MAX_VALUE;
                     masked[l - 1] = consider && (Boolean.TRUE.equals(maskedPolicy) || needed < MASKED_BELOW * below.maskSize());
                     maskedFraction[l - 1] = needed == Long.MAX_VALUE ? 1.0 : needed / (double) below.maskSize();
+                    // a narrow layer above (a readout): the layer below forms gradX W^T row by row
+                    // inside its backward, and the [T][B][N] product is never stored
+                    fused[l - 1] = !masked[l - 1] && below.lif && below.wRec == null && below.regGradS == null
+                            && n <= Backend.LIF_PRODUCT_MAX_INNER;
                     if (masked[l - 1]) {
                         // only where the layer below will multiply it by a nonzero surrogate derivative
                         backend.maskedMatmul(rows, n, in, lw.gradX, lw.w, below.mask, gBelow);
+                    } else if (fused[l - 1]) {
+                        productFrom = lw;
                     } else {
                         if (below.regGradS != null) gBelow.copyFrom(below.regGradS);
                         backend.gemm(false, true, rows, in, n, 1f, lw.gradX, 0, lw.w, 0, below.regGradS != null ? 1f : 0f, gBelow, 0);
                     }
-                    timings.kernel(lw.layer.name() + ".gradInput", System.nanoTime() - t2);
+                    if (!fused[l - 1]) timings.kernel(lw.layer.name() + ".gradInput", System.nanoTime() - t2);
                 }
                 lw.download();
             }

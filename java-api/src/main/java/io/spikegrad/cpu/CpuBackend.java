@@ -109,6 +109,16 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void doLifBackwardProduct(LifKernelConfig c, LifTensors t, Tensor gNext, Tensor wNext, int kNext,
+                                        LifGradTensors g) {
+        fill(c);
+        check("sg_lif_backward_product", CpuKernels.sg_lif_backward_product(config, t.alpha().address(),
+                t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(), t.iSave().address(),
+                gNext.address(), wNext.address(), kNext, addr(g.gradU()), g.gradX().address(), g.gradI0().address(),
+                g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(), g.gradTheta().address()));
+    }
+
+    @Override
     protected long doLifSurrogateMask(LifKernelConfig c, LifTensors t, Tensor mask) {
         long[] count = new long[1];
         check("sg_lif_surrogate_mask", CpuKernels.sg_lif_surrogate_mask(fill(c), t.beta().address(), t.theta().address(),

@@ -66,6 +66,17 @@ final class CpuKernels {
                                       @Cast("float*") long gradTheta);
 
     @NoException
+    static native int sg_lif_backward_product(@Const LifConfig cfg, @Cast("const float*") long alpha,
+                                              @Cast("const float*") long beta, @Cast("const float*") long theta,
+                                              @Cast("const float*") long i0, @Cast("const float*") long v0,
+                                              @Cast("const float*") long iSave, @Cast("const float*") long gNext,
+                                              @Cast("const float*") long wNext, int kNext,
+                                              @Cast("const float*") long gradU, @Cast("float*") long gradX,
+                                              @Cast("float*") long gradI0, @Cast("float*") long gradV0,
+                                              @Cast("float*") long gradAlpha, @Cast("float*") long gradBeta,
+                                              @Cast("float*") long gradTheta);
+
+    @NoException
     static native int sg_li_forward(int steps, int batch, int neurons, @Cast("const float*") long x,
                                     @Cast("const float*") long alpha, @Cast("const float*") long beta,
                                     @Cast("const float*") long i0, @Cast("const float*") long u0,

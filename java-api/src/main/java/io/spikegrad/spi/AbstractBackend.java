@@ -152,6 +152,28 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void lifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g) {
+        checkLifBackward(c, t, g, true);
+        doLifBackward(c, t, g);
+    }
+
+    @Override
+    public final void lifBackwardProduct(LifKernelConfig c, LifTensors t, Tensor gNext, Tensor wNext, int kNext,
+                                         LifGradTensors g) {
+        if (t.wRec() != null) {
+            throw new IllegalArgumentException("lifBackwardProduct: the layer must be feed-forward (wRec null); use lifBackward");
+        }
+        if (kNext < 1 || kNext > LIF_PRODUCT_MAX_INNER) {
+            throw new IllegalArgumentException("lifBackwardProduct: kNext must be in [1, " + LIF_PRODUCT_MAX_INNER + "], got " + kNext);
+        }
+        checkLifBackward(c, t, g, false);
+        input("gNext", gNext, c.stepTensorSize() / c.neurons() * kNext,
+                "[T][B][kNext] = [" + c.steps() + "][" + c.batch() + "][" + kNext + "]");
+        input("wNext", wNext, (long) c.neurons() * kNext, "[N][kNext] = [" + c.neurons() + "][" + kNext + "]");
+        doLifBackwardProduct(c, t, gNext, wNext, kNext, g);
+    }
+
+    /** The checks of both backwards; gradSpikes is read by lifBackward, only room for lifBackwardProduct. */
+    private void checkLifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g, boolean gradSpikesIn) {
         checkOpen();
         long step = c.stepTensorSize(), state = c.stateSize(), n = c.neurons();
         String s3 = "[T][B][N] = [" + c.steps() + "][" + c.batch() + "][" + c.neurons() + "]";
@@ -162,7 +184,8 @@ public abstract class AbstractBackend implements Backend {
         output("i0", t.i0(), state, s2);
         output("v0", t.v0(), state, s2);
         output("iSave", t.iSave(), step, s3);
-        input("gradSpikes", g.gradSpikes(), step, s3);
+        if (gradSpikesIn) input("gradSpikes", g.gradSpikes(), step, s3);
+        else output("gradSpikes", g.gradSpikes(), step, s3);
         if (g.gradU() != null) input("gradU", g.gradU(), step, s3);
         output("gradX", g.gradX(), step, s3);
         output("gradI0", g.gradI0(), state, s2);
@@ -170,7 +193,6 @@ public abstract class AbstractBackend implements Backend {
         output("gradAlpha", g.gradAlpha(), n, s1);
         output("gradBeta", g.gradBeta(), n, s1);
         output("gradTheta", g.gradTheta(), n, s1);
-        doLifBackward(c, t, g);
     }
 
     @Override
@@ -273,6 +295,18 @@ public abstract class AbstractBackend implements Backend {
     protected abstract void doLifForward(LifKernelConfig c, LifTensors t);
 
     protected abstract void doLifBackward(LifKernelConfig c, LifTensors t, LifGradTensors g);
+
+    /**
+     * {@link #lifBackwardProduct} after the checks. This default computes the product into
+     * {@code g.gradSpikes()} with the backend's own gemm, then runs the backward; a backend
+     * that can fuse the two overrides it.
+     */
+    protected void doLifBackwardProduct(LifKernelConfig c, LifTensors t, Tensor gNext, Tensor wNext, int kNext,
+                                        LifGradTensors g) {
+        doGemm(false, true, (int) (c.stepTensorSize() / c.neurons()), c.neurons(), kNext, 1f, gNext, 0, wNext, 0, 0f,
+                g.gradSpikes(), 0);
+        doLifBackward(c, t, g);
+    }
 
     protected abstract void doLiForward(Shape sh, LiTensors t);
 

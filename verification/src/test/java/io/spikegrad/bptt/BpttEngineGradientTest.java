@@ -106,6 +106,11 @@ class BpttEngineGradientTest {
             if (expectMasked) e.maskedProduct(true);  // these layers are far below the size where it pays
             natLoss = e.run(input, steps, batch, loss, labels, true).loss();
             assertEquals(expectMasked, e.lastMasked()[0], "masked product for the first hidden layer");
+            if (!expectMasked) {
+                // every layer above is narrow: a feed-forward LIF layer forms its dL/dS in its backward
+                assertEquals(!recurrent, e.lastFused()[0], "h1's dL/dS inside its backward");
+                assertTrue(e.lastFused()[1], "h2's dL/dS inside its backward");
+            }
         }
         assertEquals(refLoss, natLoss, 1e-5 * Math.abs(refLoss), "loss");
         for (int i = 0; i < netRef.parameters().size(); i++) {
