@@ -115,7 +115,8 @@ inline void dispatch_surrogate(int kind, F&& f) {
  * whatever the last call left. Returns nullptr when memory ran out. */
 enum WorkspaceSlot {
     kWsBackward = 0,   // lif_backward: U/V histories and adjoint rows
-    kWsPanels,         // lif_backward: packed W_rec panels, or the next layer's weight panels
+    kWsPanels,         // lif_backward: packed W_rec panels
+    kWsNextPanels,     // lif_backward_product: the next layer's weights in [K][64] panels
     kWsPartials,       // lif_backward, li_backward: per-sample parameter-gradient partials
     kWsGradPartials,   // spike_matmul: row-group partial sums of a narrow weight gradient
     kWsSlots

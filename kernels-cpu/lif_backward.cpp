@@ -178,8 +178,9 @@ void backward_feedforward(const Args& a, float* scratch) {
  * weights into neuron n), tiled so that four samples share every load of a weight row. Each
  * entry sums n in increasing order, whatever the block or thread count. */
 
-/* Floats of recurrent scratch per sample: U and V histories [T][N] and six [N] rows. */
-size_t recurrent_scratch(int T, int N) { return 2 * (size_t)T * N + 6 * (size_t)N; }
+/* Floats of recurrent scratch per sample: U and V histories [T][N] and six [N] rows; and per
+ * block one row of dL/dS (a product's), counted here per sample for simplicity. */
+size_t recurrent_scratch(int T, int N) { return 2 * (size_t)T * N + 6 * (size_t)N + (size_t)(N + kGroup - 1) / kGroup * kGroup; }
 
 /* Samples [b0, b1) of the recurrent backward, in lockstep over time. */
 template <int RESET, int DETACH, int SURR, int SMOOTH>
@@ -196,6 +197,7 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
     float* __restrict ga = gi + block;
     float* __restrict gb = ga + block;
     float* __restrict gth = gb + block;
+    float* __restrict gs_next = gth + block;  // [N rounded up to kGroup] one row of dL/dS from the product
     const float* __restrict al = a.alpha;
     const float* __restrict be = a.beta;
     const float* __restrict th = a.theta;
@@ -224,7 +226,15 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
             const float* __restrict v_prev = t > 0 ? v_hist + ((size_t)(t - 1) * nb + q) * N : a.v0 + (size_t)b * N;
             const float* __restrict i_row = a.i_save + row;
             const float* __restrict i_prev = t > 0 ? a.i_save + row - bn : a.i0 + (size_t)b * N;
-            const float* __restrict gs_row = a.grad_s + row;
+            const float* __restrict gs_row;
+            if (a.g_next) {  // dL/dS[t] of this sample from the next layer, 64 neurons per panel
+                const float* gn = a.g_next + ((size_t)t * B + b) * a.k_next;
+                for (int n0 = 0; n0 < N; n0 += kGroup)
+                    sg::narrow_row(gn, a.next_p + (size_t)(n0 / kGroup) * a.k_next * kGroup, a.k_next, gs_next + n0);
+                gs_row = gs_next;
+            } else {
+                gs_row = a.grad_s + row;
+            }
             const float* __restrict gu_row = a.grad_u ? a.grad_u + row : nullptr;
             const float* __restrict gsr = gs_rec + st;
             float* __restrict gx_row = a.grad_x + row;
@@ -299,21 +309,19 @@ void backward_recurrent(const Args& a, float* scratch, size_t per_sample) {
     });
 }
 
-}  // namespace
-
-SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
-                           const float* alpha, const float* beta, const float* theta,
-                           const float* i0, const float* v0, const float* i_save,
-                           const float* grad_s, const float* grad_u,
-                           float* grad_x, float* grad_i0, float* grad_v0,
-                           float* grad_alpha, float* grad_beta, float* grad_theta) {
+/* Both entry points: dL/dS read from grad_s, or (g_next != NULL) formed from the next layer. */
+int backward(const sg_lif_config* cfg, const float* w_rec, const float* alpha, const float* beta, const float* theta,
+             const float* i0, const float* v0, const float* i_save, const float* grad_s, const float* g_next,
+             const float* w_next, int k_next, const float* grad_u, float* grad_x, float* grad_i0, float* grad_v0,
+             float* grad_alpha, float* grad_beta, float* grad_theta) {
     int st = sg::check_config(cfg);
     if (st != SG_OK) return st;
-    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, grad_s, grad_x, grad_i0, grad_v0,
-                     grad_alpha, grad_beta, grad_theta))
+    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, grad_x, grad_i0, grad_v0, grad_alpha, grad_beta, grad_theta) ||
+        (!grad_s && !g_next))
         return SG_ERR_NULL_POINTER;
     const size_t state = (size_t)cfg->batch * cfg->neurons;
-    const int64_t items = w_rec ? cfg->batch : cfg->batch * (int64_t)((cfg->neurons + kGroup - 1) / kGroup);
+    const int64_t ngroup = (cfg->neurons + kGroup - 1) / kGroup;
+    const int64_t items = w_rec ? cfg->batch : cfg->batch * ngroup;
     const int parts = sg::parts_for(items);
     // recurrent: a part holds its block of samples (at most ceil(B/parts)); feed-forward: one group
     const size_t per_sample = recurrent_scratch(cfg->steps, cfg->neurons);
@@ -322,11 +330,13 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     float* partials = sg::workspace<float>(sg::kWsPartials, 3 * state);
     float* scratch = sg::workspace<float>(sg::kWsBackward, per_part * parts);
     float* panels = w_rec ? sg::workspace<float>(sg::kWsPanels, sg::coupling_panel_floats(cfg->neurons)) : nullptr;
-    if (!partials || !scratch || (w_rec && !panels)) return SG_ERR_ALLOC;
+    float* next_p = g_next ? sg::workspace<float>(sg::kWsNextPanels, (size_t)ngroup * k_next * kGroup) : nullptr;
+    if (!partials || !scratch || (w_rec && !panels) || (g_next && !next_p)) return SG_ERR_ALLOC;
     if (w_rec) sg::pack_coupling(w_rec, cfg->neurons, panels);  // the coupling product's panels of W_rec
+    if (g_next) sg::pack_panels(w_next, cfg->neurons, k_next, next_p);  // the next layer's weights, [K][64] per group
     float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
     const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
-    Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u, nullptr, nullptr, 0,
+    Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u, g_next, next_p, k_next,
            grad_x, grad_i0, grad_v0, pa, pb, pt};
     if (w_rec)
         backward_recurrent(a, scratch, per_sample);
@@ -338,35 +348,30 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
     return SG_OK;
 }
 
-SG_API int sg_lif_backward_product(const sg_lif_config* cfg, const float* alpha, const float* beta,
+}  // namespace
+
+SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
+                           const float* alpha, const float* beta, const float* theta,
+                           const float* i0, const float* v0, const float* i_save,
+                           const float* grad_s, const float* grad_u,
+                           float* grad_x, float* grad_i0, float* grad_v0,
+                           float* grad_alpha, float* grad_beta, float* grad_theta) {
+    if (const int st = sg::check_config(cfg); st != SG_OK) return st;
+    if (!grad_s) return SG_ERR_NULL_POINTER;
+    return backward(cfg, w_rec, alpha, beta, theta, i0, v0, i_save, grad_s, nullptr, nullptr, 0, grad_u, grad_x,
+                    grad_i0, grad_v0, grad_alpha, grad_beta, grad_theta);
+}
+
+SG_API int sg_lif_backward_product(const sg_lif_config* cfg, const float* w_rec, const float* alpha, const float* beta,
                                    const float* theta, const float* i0, const float* v0, const float* i_save,
                                    const float* g_next, const float* w_next, int k_next, const float* grad_u,
                                    float* grad_x, float* grad_i0, float* grad_v0,
                                    float* grad_alpha, float* grad_beta, float* grad_theta) {
-    int st = sg::check_config(cfg);
-    if (st != SG_OK) return st;
+    if (const int st = sg::check_config(cfg); st != SG_OK) return st;
     if (k_next < 1 || k_next > SG_LIF_PRODUCT_MAX_INNER) return SG_ERR_BAD_SHAPE;
-    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, g_next, w_next, grad_x, grad_i0, grad_v0,
-                     grad_alpha, grad_beta, grad_theta))
-        return SG_ERR_NULL_POINTER;
-    const int N = cfg->neurons;
-    const size_t state = (size_t)cfg->batch * N;
-    const int64_t ngroup = (N + kGroup - 1) / kGroup;
-    const int parts = sg::parts_for((int64_t)cfg->batch * ngroup);
-    float* partials = sg::workspace<float>(sg::kWsPartials, 3 * state);
-    float* scratch = sg::workspace<float>(sg::kWsBackward, feedforward_scratch(cfg->steps) * parts);
-    float* panels = sg::workspace<float>(sg::kWsPanels, (size_t)ngroup * k_next * kGroup);
-    if (!partials || !scratch || !panels) return SG_ERR_ALLOC;
-    sg::pack_panels(w_next, N, k_next, panels);
-    float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
-    const sg_lif_config c = *cfg;
-    Args a{&c, nullptr, nullptr, alpha, beta, theta, i0, v0, i_save, nullptr, grad_u, g_next, panels, k_next,
-           grad_x, grad_i0, grad_v0, pa, pb, pt};
-    backward_feedforward(a, scratch);
-    sg::reduce_batch(pa, cfg->batch, N, grad_alpha);
-    sg::reduce_batch(pb, cfg->batch, N, grad_beta);
-    sg::reduce_batch(pt, cfg->batch, N, grad_theta);
-    return SG_OK;
+    if (!g_next || !w_next) return SG_ERR_NULL_POINTER;
+    return backward(cfg, w_rec, alpha, beta, theta, i0, v0, i_save, nullptr, g_next, w_next, k_next, grad_u, grad_x,
+                    grad_i0, grad_v0, grad_alpha, grad_beta, grad_theta);
 }
 
 namespace {

@@ -50,8 +50,8 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
                            float* grad_x, float* grad_i0, float* grad_v0,
                            float* grad_alpha, float* grad_beta, float* grad_theta);
 
-/* sg_lif_backward for a feed-forward layer (no w_rec) whose dL/dS is the next layer's dL/dX
- * times that layer's weights, as below a readout:
+/* sg_lif_backward for a layer (feed-forward or recurrent) whose dL/dS is the next layer's
+ * dL/dX times that layer's weights, as below a readout:
  *   grad_s[t][b][n] = sum_{k < k_next} g_next[t][b][k] * w_next[n][k],   1 <= k_next <= 64,
  * computed per group of neurons inside the backward instead of read from a [T][B][N] tensor
  * (its 4 B per neuron-step are neither written nor read). The sum runs over k in increasing
@@ -60,8 +60,9 @@ SG_API int sg_lif_backward(const sg_lif_config* cfg, const float* w_rec,
  *   g_next  [T][B][k_next] dL/dX of the next layer; w_next [N][k_next] its weights
  *   the other arguments as sg_lif_backward's. */
 #define SG_LIF_PRODUCT_MAX_INNER 64
-SG_API int sg_lif_backward_product(const sg_lif_config* cfg, const float* alpha, const float* beta,
-                                   const float* theta, const float* i0, const float* v0, const float* i_save,
+SG_API int sg_lif_backward_product(const sg_lif_config* cfg, const float* w_rec,
+                                   const float* alpha, const float* beta, const float* theta,
+                                   const float* i0, const float* v0, const float* i_save,
                                    const float* g_next, const float* w_next, int k_next, const float* grad_u,
                                    float* grad_x, float* grad_i0, float* grad_v0,
                                    float* grad_alpha, float* grad_beta, float* grad_theta);

@@ -79,8 +79,8 @@ public interface Backend extends AutoCloseable {
     int LIF_PRODUCT_MAX_INNER = 64;
 
     /**
-     * {@link #lifBackward} for a feed-forward layer whose dL/dS is the next layer's dL/dX times
-     * that layer's weights, as below a readout (lif.h, {@code sg_lif_backward_product}):
+     * {@link #lifBackward} for a layer (feed-forward or recurrent) whose dL/dS is the next
+     * layer's dL/dX times that layer's weights, as below a readout (lif.h, {@code sg_lif_backward_product}):
      * dL/dS[t][b][n] = sum_k gNext[t][b][k] wNext[n][k], k &lt; kNext &lt;= {@value #LIF_PRODUCT_MAX_INNER}.
      * The result equals {@code gemm(false, true, T*B, N, kNext, 1, gNext, 0, wNext, 0, 0,
      * grads.gradSpikes(), 0)} followed by {@code lifBackward}; the cpu backend computes the

@@ -316,7 +316,7 @@ public final class BpttEngine implements AutoCloseable {
 
     /**
      * For each layer, whether the last backward pass computed its dL/dS inside the layer's own
-     * backward ({@link io.spikegrad.Backend#lifBackwardProduct}): a feed-forward LIF layer under
+     * backward ({@link io.spikegrad.Backend#lifBackwardProduct}): a LIF layer under
      * a layer of at most {@link io.spikegrad.Backend#LIF_PRODUCT_MAX_INNER} neurons (a readout),
      * with no mask and no regulariser gradient of its own.
      */
@@ -661,7 +661,7 @@ public final class BpttEngine implements AutoCloseable {
                     maskedFraction[l - 1] = needed == Long.MAX_VALUE ? 1.0 : needed / (double) below.maskSize();
                     // a narrow layer above (a readout): the layer below forms gradX W^T row by row
                     // inside its backward, and the [T][B][N] product is never stored
-                    fused[l - 1] = !masked[l - 1] && below.lif && below.wRec == null && below.regGradS == null
+                    fused[l - 1] = !masked[l - 1] && below.lif && below.regGradS == null
                             && n <= Backend.LIF_PRODUCT_MAX_INNER;
                     if (masked[l - 1]) {
                         // only where the layer below will multiply it by a nonzero surrogate derivative

@@ -112,7 +112,7 @@ public final class CpuBackend extends AbstractBackend {
     protected void doLifBackwardProduct(LifKernelConfig c, LifTensors t, Tensor gNext, Tensor wNext, int kNext,
                                         LifGradTensors g) {
         fill(c);
-        check("sg_lif_backward_product", CpuKernels.sg_lif_backward_product(config, t.alpha().address(),
+        check("sg_lif_backward_product", CpuKernels.sg_lif_backward_product(config, addr(t.wRec()), t.alpha().address(),
                 t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(), t.iSave().address(),
                 gNext.address(), wNext.address(), kNext, addr(g.gradU()), g.gradX().address(), g.gradI0().address(),
                 g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(), g.gradTheta().address()));

@@ -66,7 +66,8 @@ final class CpuKernels {
                                       @Cast("float*") long gradTheta);
 
     @NoException
-    static native int sg_lif_backward_product(@Const LifConfig cfg, @Cast("const float*") long alpha,
+    static native int sg_lif_backward_product(@Const LifConfig cfg, @Cast("const float*") long wRec,
+                                              @Cast("const float*") long alpha,
                                               @Cast("const float*") long beta, @Cast("const float*") long theta,
                                               @Cast("const float*") long i0, @Cast("const float*") long v0,
                                               @Cast("const float*") long iSave, @Cast("const float*") long gNext,

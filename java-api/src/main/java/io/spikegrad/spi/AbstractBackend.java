@@ -159,9 +159,6 @@ public abstract class AbstractBackend implements Backend {
     @Override
     public final void lifBackwardProduct(LifKernelConfig c, LifTensors t, Tensor gNext, Tensor wNext, int kNext,
                                          LifGradTensors g) {
-        if (t.wRec() != null) {
-            throw new IllegalArgumentException("lifBackwardProduct: the layer must be feed-forward (wRec null); use lifBackward");
-        }
         if (kNext < 1 || kNext > LIF_PRODUCT_MAX_INNER) {
             throw new IllegalArgumentException("lifBackwardProduct: kNext must be in [1, " + LIF_PRODUCT_MAX_INNER + "], got " + kNext);
         }

@@ -27,21 +27,23 @@ import org.junit.jupiter.params.provider.CsvSource;
  * lifBackwardProduct (lif.h, sg_lif_backward_product): the LIF backward that forms dL/dS =
  * gNext wNext^T itself gives the bits of the product computed apart (the backend's gemm)
  * followed by lifBackward, on every backend, for neuron counts that are and are not a whole
- * number of 64-neuron groups, with and without a membrane gradient; the cpu backend never
+ * number of 64-neuron groups, feed-forward and recurrent, with and without a membrane
+ * gradient; the cpu backend never
  * writes the gradSpikes room; its results do not depend on the thread count; bad arguments
  * are refused by name.
  */
 class LifBackwardProductTest {
 
     /** gradX, gradI0, gradV0, gradAlpha, gradBeta, gradTheta of one backward, fused or apart. */
-    private static List<float[]> run(Backend b, int T, int B, int N, int K, boolean gradU, ResetMode reset, boolean fused,
-                                     boolean checkRoomUntouched) {
+    private static List<float[]> run(Backend b, int T, int B, int N, int K, boolean recurrent, boolean gradU, ResetMode reset,
+                                     boolean fused, boolean checkRoomUntouched) {
         try (Arena a = b.newArena()) {
             SplittableRandom r = new SplittableRandom(T * 1000L + N * 10L + K);
             LifKernelConfig c = new LifKernelConfig(T, B, N, reset, 0, Surrogate.fastSigmoid(8), false, false);
             int[] tbn = {T, B, N}, bn = {B, N};
             Tensor x = rnd(a, r, "x", 0.6, 0.3, tbn);
-            LifTensors f = new LifTensors(x, null, a.allocate("alpha", N).fill(0.8f), a.allocate("beta", N).fill(0.95f),
+            Tensor wRec = recurrent ? rnd(a, r, "wRec", 0.1, 0, N, N) : null;
+            LifTensors f = new LifTensors(x, wRec, a.allocate("alpha", N).fill(0.8f), a.allocate("beta", N).fill(0.95f),
                     a.allocate("theta", N).fill(1f), rnd(a, r, "i0", 0.1, 0, bn), rnd(a, r, "v0", 0.3, 0, bn),
                     a.allocate(b.supports(DType.BIT) ? DType.BIT : DType.U8, "spikes", tbn), a.allocate("iSave", tbn), null, null);
             b.lifForward(c, f);
@@ -68,16 +70,18 @@ class LifBackwardProductTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} T={1} B={2} N={3} K={4} gradU={5} {6}")
-    @CsvSource({"cpu,30,7,150,20,false,SUBTRACT", "cpu,12,3,64,1,true,SUBTRACT", "cpu,9,4,70,64,false,TO_VALUE",
-                "cpu,20,5,256,10,true,SUBTRACT", "reference,9,3,70,20,true,SUBTRACT", "cuda-emulation,9,3,70,20,false,SUBTRACT",
-                "cuda,9,3,70,20,true,SUBTRACT"})
-    void fusedEqualsProductThenBackward(String backend, int T, int B, int N, int K, boolean gradU, ResetMode reset) {
+    @ParameterizedTest(name = "{0} T={1} B={2} N={3} K={4} recurrent={5} gradU={6} {7}")
+    @CsvSource({"cpu,30,7,150,20,false,false,SUBTRACT", "cpu,12,3,64,1,false,true,SUBTRACT", "cpu,9,4,70,64,false,false,TO_VALUE",
+                "cpu,20,5,256,10,false,true,SUBTRACT", "cpu,25,9,150,20,true,false,SUBTRACT", "cpu,8,3,64,3,true,true,TO_VALUE",
+                "reference,9,3,70,20,false,true,SUBTRACT", "reference,9,3,70,20,true,false,SUBTRACT",
+                "cuda-emulation,9,3,70,20,false,false,SUBTRACT", "cuda,9,3,70,20,true,true,SUBTRACT"})
+    void fusedEqualsProductThenBackward(String backend, int T, int B, int N, int K, boolean recurrent, boolean gradU,
+                                        ResetMode reset) {
         boolean emulation = backend.equals("cuda-emulation");
         assumeTrue(emulation || Backends.available().contains(backend), backend + " is not available here");
         try (Backend b = emulation ? new CudaEmulationBackend() : Backends.create(backend, 2)) {
-            List<float[]> apart = run(b, T, B, N, K, gradU, reset, false, false);
-            List<float[]> fused = run(b, T, B, N, K, gradU, reset, true, backend.equals("cpu"));
+            List<float[]> apart = run(b, T, B, N, K, recurrent, gradU, reset, false, false);
+            List<float[]> fused = run(b, T, B, N, K, recurrent, gradU, reset, true, backend.equals("cpu"));
             String[] names = {"gradX", "gradI0", "gradV0", "gradAlpha", "gradBeta", "gradTheta"};
             for (int i = 0; i < names.length; i++) assertArrayEquals(apart.get(i), fused.get(i), names[i]);
         }
@@ -86,14 +90,17 @@ class LifBackwardProductTest {
     @Test
     void cpuResultsDoNotDependOnThreads() {
         assumeTrue(Backends.available().contains("cpu"));
-        List<float[]> one, three;
+        List<float[]> one, three, oneRec, threeRec;
         try (Backend b = Backends.create("cpu", 1)) {
-            one = run(b, 20, 9, 200, 20, false, ResetMode.SUBTRACT, true, true);
+            one = run(b, 20, 9, 200, 20, false, false, ResetMode.SUBTRACT, true, true);
+            oneRec = run(b, 20, 9, 200, 20, true, false, ResetMode.SUBTRACT, true, true);
         }
         try (Backend b = Backends.create("cpu", 3)) {
-            three = run(b, 20, 9, 200, 20, false, ResetMode.SUBTRACT, true, true);
+            three = run(b, 20, 9, 200, 20, false, false, ResetMode.SUBTRACT, true, true);
+            threeRec = run(b, 20, 9, 200, 20, true, false, ResetMode.SUBTRACT, true, true);
         }
         for (int i = 0; i < one.size(); i++) assertArrayEquals(one.get(i), three.get(i), "output " + i);
+        for (int i = 0; i < oneRec.size(); i++) assertArrayEquals(oneRec.get(i), threeRec.get(i), "recurrent output " + i);
     }
 
     @Test
@@ -120,10 +127,6 @@ class LifBackwardProductTest {
             assertTrue(e.getMessage().contains("gNext"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> b.lifBackwardProduct(c, f, gNext, a.allocate("w2", K, N + 1), K, g));
             assertTrue(e.getMessage().contains("wNext"), e.getMessage());
-            LifTensors rec = new LifTensors(f.x(), a.allocate("wRec", N, N), f.alpha(), f.beta(), f.theta(), f.i0(), f.v0(),
-                    f.spikes(), f.iSave(), null, null);
-            e = assertThrows(IllegalArgumentException.class, () -> b.lifBackwardProduct(c, rec, gNext, wNext, K, g));
-            assertTrue(e.getMessage().contains("wRec"), e.getMessage());
         }
     }
 
