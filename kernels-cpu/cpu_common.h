@@ -14,8 +14,12 @@
  * (no FMA contraction, scalar libm calls), so results do not depend on the choice. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define SG_CPU_CLONES __attribute__((target_clones("avx2", "default")))
+/* Bit counting: the avx2 clone does not enable POPCNT, and without it __builtin_popcount is a
+ * libgcc call (3.4 ns per 32-bit word: 0.7 ms to count a 6400 x 1024 bit raster). */
+#define SG_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
 #else
 #define SG_CPU_CLONES
+#define SG_POPCNT_CLONES
 #endif
 
 namespace sg {

@@ -488,6 +488,18 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
     return SG_OK;
 }
 
+/* Set bits of n words, 64 at a time. */
+SG_POPCNT_CLONES long long count_bits(const uint32_t* w, long long n) {
+    long long c = 0, k = 0;
+    for (; k + 2 <= n; k += 2) {
+        uint64_t pair;
+        std::memcpy(&pair, w + k, sizeof pair);
+        c += __builtin_popcountll(pair);
+    }
+    for (; k < n; ++k) c += __builtin_popcount(w[k]);
+    return c;
+}
+
 template <typename X_T>
 long long count_nonzero(const X_T* p, long long n) {
     long long c = 0;
@@ -526,12 +538,7 @@ SG_API long long sg_count_nonzero(const void* p, int dtype, long long n) {
     switch (dtype) {
     case SG_F32: return count_nonzero(static_cast<const float*>(p), n);
     case SG_U8: return count_nonzero(static_cast<const uint8_t*>(p), n);
-    case SG_BIT: {  // n words; a row's unused high bits are zero
-        const uint32_t* w = static_cast<const uint32_t*>(p);
-        long long c = 0;
-        for (long long k = 0; k < n; ++k) c += __builtin_popcount(w[k]);
-        return c;
-    }
+    case SG_BIT: return count_bits(static_cast<const uint32_t*>(p), n);  // n words; a row's unused high bits are zero
     default: return -1;
     }
 }

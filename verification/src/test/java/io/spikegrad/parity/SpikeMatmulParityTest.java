@@ -84,6 +84,9 @@ class SpikeMatmulParityTest {
             Tensor bits = a.allocate(DType.BIT, "bits", 3, 37).copyFrom(rowsOfBits(r, 3 * 37));
             assertEquals(sumOf(bits.toArray()), b.sum(bits), 0.0, "BIT sum");
             assertEquals(sumOf(bits.toArray()) / 111.0, b.density(bits), 1e-15, "BIT density");
+            // an odd number of words (3 rows of 3): the count takes words in pairs, then the last
+            Tensor odd = a.allocate(DType.BIT, "odd", 3, 70).copyFrom(rowsOfBits(r, 3 * 70));
+            assertEquals(sumOf(odd.toArray()), b.sum(odd), 0.0, "BIT sum, odd word count");
         }
     }
 
