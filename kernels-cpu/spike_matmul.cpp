@@ -15,8 +15,8 @@
  * block the 256 x 64 block of g is copied to L2, and for each input j the dw[j] block is
  * loaded once, the g rows where x[r][j] != 0 are added in increasing r, and it is stored
  * once. A narrow dw (few column blocks) is also split into a fixed number of row groups that
- * are summed apart and then added in order (row_groups). A dw block of at most kScatterBytes
- * skips the index: rows are taken in order and each g row is added into the dw rows of its
+ * are summed apart and then added in order (row_groups). A dw of one block of at most
+ * kScatterBytes skips the index: rows are taken in order and each g row is added into the dw rows of its
  * nonzeros (scatter_rows), the same terms in the same order. Every dw entry's sum order
  * depends on the shape only, never on the thread count. */
 #include "spikegrad/spike_matmul.h"
@@ -336,7 +336,9 @@ SG_CPU_CLONES void accumulate_rows(int64_t cb, int64_t b0, int64_t b1, int rows,
  * so both give the same bits. Measured (2 threads): 6400x1024x10 at 3.7 % 1.5-2.2 -> 0.9-1.0
  * ms, 6400x700x20 at 5 % 1.6-2.0 -> 0.83-0.9 ms; a 700 x 64 block (179 KB) was slower
  * scattered (2.8 vs 2.2 ms: each entry then loads and stores a dw row in L2, where the index
- * path loads a g row), hence the bound. Rows [r0, r1); dwp packed [K][8V]. */
+ * path loads a g row), hence the bound. Only for a dw of one column block: with several, each
+ * would list the rows again (256 x 256, four 64 KB blocks, measured no better scattered:
+ * 1.55-1.73 ms min either way). Rows [r0, r1); dwp packed [K][8V]. */
 constexpr size_t kScatterBytes = 128 * 1024;
 
 template <int V, typename X_T>
@@ -412,7 +414,8 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
     // a block's packed stride: kCols, or fewer for a narrow layer (one block of 20: 24)
     const int stride = 8 * vectors_for(grad_width(outputs, 0));
     const size_t block_floats = (size_t)inputs * stride;
-    const bool scatter = block_floats * sizeof(float) <= kScatterBytes;
+    // one column block only: with more, each block would list the rows again
+    const bool scatter = blocks == 1 && block_floats * sizeof(float) <= kScatterBytes;
     std::vector<BlockIndex> index(scatter ? 0 : nb);
     std::vector<int> status(sg::num_threads() + 1, SG_OK);
     if (!scatter) {
