@@ -50,6 +50,11 @@ public abstract class LifBenchState {
         s = new LifState(b, steps, batch, neurons, drive, recurrent, io.spikegrad.DType.valueOf(spikes), cutoff, 1);
         b.lifForward(s.config, s.forward);
         System.out.printf("%n[%s] spike density %.4f per neuron-step%n", getClass().getSimpleName(), s.spikeDensity());
+        afterSetup();
+    }
+
+    /** More set-up of a subclass, after the layer's forward ran (JMH does not order two @Setup methods). */
+    protected void afterSetup() {
     }
 
     @TearDown(Level.Trial)
