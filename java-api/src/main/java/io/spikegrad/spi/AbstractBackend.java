@@ -159,10 +159,10 @@ public abstract class AbstractBackend implements Backend {
     @Override
     public final void lifBackwardProduct(LifKernelConfig c, LifTensors t, Tensor gNext, Tensor wNext, int kNext,
                                          LifGradTensors g) {
+        checkLifBackward(c, t, g, false);
         if (kNext < 1 || kNext > LIF_PRODUCT_MAX_INNER) {
             throw new IllegalArgumentException("lifBackwardProduct: kNext must be in [1, " + LIF_PRODUCT_MAX_INNER + "], got " + kNext);
         }
-        checkLifBackward(c, t, g, false);
         input("gNext", gNext, c.stepTensorSize() / c.neurons() * kNext,
                 "[T][B][kNext] = [" + c.steps() + "][" + c.batch() + "][" + kNext + "]");
         input("wNext", wNext, (long) c.neurons() * kNext, "[N][kNext] = [" + c.neurons() + "][" + kNext + "]");
