@@ -1,5 +1,6 @@
 package io.spikegrad.parity;
 
+import static io.spikegrad.parity.ThreadDeterminismTest.rnd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,15 +42,18 @@ class LifBackwardProductTest {
             SplittableRandom r = new SplittableRandom(T * 1000L + N * 10L + K);
             LifKernelConfig c = new LifKernelConfig(T, B, N, reset, 0, Surrogate.fastSigmoid(8), false, false);
             int[] tbn = {T, B, N}, bn = {B, N};
-            Tensor x = rnd(a, r, "x", 0.6, 0.3, tbn);
-            Tensor wRec = recurrent ? rnd(a, r, "wRec", 0.1, 0, N, N) : null;
+            Tensor x = rnd(a, r, "x", 0.6, tbn);
+            float[] xv = x.toArray();
+            for (int k = 0; k < xv.length; k++) xv[k] += 0.3f;  // a drive that makes the layer fire
+            x.copyFrom(xv);
+            Tensor wRec = recurrent ? rnd(a, r, "wRec", 0.1, N, N) : null;
             LifTensors f = new LifTensors(x, wRec, a.allocate("alpha", N).fill(0.8f), a.allocate("beta", N).fill(0.95f),
-                    a.allocate("theta", N).fill(1f), rnd(a, r, "i0", 0.1, 0, bn), rnd(a, r, "v0", 0.3, 0, bn),
+                    a.allocate("theta", N).fill(1f), rnd(a, r, "i0", 0.1, bn), rnd(a, r, "v0", 0.3, bn),
                     a.allocate(b.supports(DType.BIT) ? DType.BIT : DType.U8, "spikes", tbn), a.allocate("iSave", tbn), null, null);
             b.lifForward(c, f);
-            Tensor gNext = rnd(a, r, "gNext", 1, 0, T, B, K), wNext = rnd(a, r, "wNext", 1, 0, N, K);
+            Tensor gNext = rnd(a, r, "gNext", 1, T, B, K), wNext = rnd(a, r, "wNext", 1, N, K);
             Tensor room = a.allocate("gradS", tbn).fill(7f);
-            LifGradTensors g = new LifGradTensors(room, gradU ? rnd(a, r, "gu", 0.5, 0, tbn) : null, a.allocate("gx", tbn),
+            LifGradTensors g = new LifGradTensors(room, gradU ? rnd(a, r, "gu", 0.5, tbn) : null, a.allocate("gx", tbn),
                     a.allocate("gi0", bn), a.allocate("gv0", bn), a.allocate("ga", N), a.allocate("gb", N), a.allocate("gt", N));
             if (fused) {
                 b.lifBackwardProduct(c, f, gNext, wNext, K, g);
@@ -128,13 +132,5 @@ class LifBackwardProductTest {
             e = assertThrows(IllegalArgumentException.class, () -> b.lifBackwardProduct(c, f, gNext, a.allocate("w2", K, N + 1), K, g));
             assertTrue(e.getMessage().contains("wNext"), e.getMessage());
         }
-    }
-
-    /** Normal(mean, sd) entries, a tensor of the given shape. */
-    private static Tensor rnd(Arena a, SplittableRandom r, String name, double sd, double mean, int... shape) {
-        Tensor t = a.allocate(name, shape);
-        float[] v = new float[(int) t.size()];
-        for (int k = 0; k < v.length; k++) v[k] = (float) (mean + sd * r.nextGaussian());
-        return t.copyFrom(v);
     }
 }

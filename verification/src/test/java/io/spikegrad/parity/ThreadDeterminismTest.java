@@ -82,7 +82,8 @@ class ThreadDeterminismTest {
         return out;
     }
 
-    private static Tensor rnd(Arena a, SplittableRandom r, String name, double scale, int... shape) {
+    /** A tensor of the given shape with normal(0, scale) entries (LifBackwardProductTest draws its inputs here too). */
+    static Tensor rnd(Arena a, SplittableRandom r, String name, double scale, int... shape) {
         Tensor t = a.allocate(name, shape);
         float[] v = new float[(int) t.size()];
         for (int k = 0; k < v.length; k++) v[k] = (float) (scale * r.nextGaussian());
