@@ -142,6 +142,16 @@ inline T* workspace(int slot, size_t n) {
     return reinterpret_cast<T*>((p + 63) & ~uintptr_t(63));
 }
 
+/* p rounded up to a cache line: a buffer of n floats that is to start on one needs n + 16 of
+ * room. std::vector's own data starts 16 bytes past a line (malloc's header; mmap'd blocks
+ * above 128 KB start 16 bytes into a page), so every 32-byte load of a 64-float row of it
+ * would straddle two lines half the time. */
+inline float* align64(float* p) {
+    const uintptr_t a = reinterpret_cast<uintptr_t>(p);
+    return reinterpret_cast<float*>((a + 63) & ~uintptr_t(63));
+}
+constexpr size_t kAlignSlack = 16;  // floats of room align64 may skip
+
 /* Asks for the cache lines of p[0..n) (floats) ahead of use; write = true for rows about to
  * be written. A hint only: no effect on results. */
 inline void prefetch_row(const float* p, int n, bool write) {

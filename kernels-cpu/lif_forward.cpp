@@ -109,10 +109,11 @@ SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_
                                      float* __restrict state, int* __restrict active) {
     const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
     const int B = c.batch, N = c.neurons, T = c.steps;
+    const int np = (N + 15) & ~15;  // each row on its own cache lines
     float* __restrict i = state;
-    float* __restrict v = i + N;
-    float* __restrict in = v + N;
-    float* __restrict sl = in + N;
+    float* __restrict v = i + np;
+    float* __restrict in = v + np;
+    float* __restrict sl = in + np;
     for (int64_t b = b0; b < b1; ++b) {
         for (int n = 0; n < N; ++n) {
             i[n] = i0[b * N + n];
@@ -158,16 +159,17 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
                       float* u_out, float* v_last) {
     const int B = c.batch, N = c.neurons;
     const int parts = sg::parts_for(B);
+    const size_t per_part = 4 * (size_t)((N + 15) & ~15);  // recurrent_samples' four rows
     std::vector<float> state;
     std::vector<int> active_all;
     try {
-        state.resize((size_t)parts * 4 * N);
+        state.resize((size_t)parts * per_part + sg::kAlignSlack);
         active_all.resize((size_t)parts * (N + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
     sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
-        float* st = state.data() + (size_t)part * 4 * N;
+        float* st = sg::align64(state.data()) + (size_t)part * per_part;
         int* active = active_all.data() + (size_t)part * (N + sg::kSlack);
         sg::dispatch_reset(c.reset, [&]<int R>() {
             if (c.smooth && u_out) recurrent_samples<R, 1, true, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);

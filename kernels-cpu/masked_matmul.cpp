@@ -98,15 +98,16 @@ SG_API int sg_masked_matmul(int rows, int inner, int cols, const float* a, const
     std::vector<int> idx;
     std::vector<float> panels;
     try {
-        if (inner <= kSmallInner) panels.resize((size_t)((cols + kBlock - 1) / kBlock) * inner * kBlock);
+        if (inner <= kSmallInner) panels.resize((size_t)((cols + kBlock - 1) / kBlock) * inner * kBlock + sg::kAlignSlack);
         else idx.resize((size_t)parts * (kBlock + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
-    if (inner <= kSmallInner) sg::pack_panels(b, cols, inner, panels.data());
+    float* pp = sg::align64(panels.data());
+    if (inner <= kSmallInner) sg::pack_panels(b, cols, inner, pp);
     sg::parallel_for(rows, [&](int part, int64_t r0, int64_t r1) {
         if (inner <= kSmallInner)
-            small_inner_rows(r0, r1, inner, cols, a, panels.data(), mask, out);
+            small_inner_rows(r0, r1, inner, cols, a, pp, mask, out);
         else
             masked_rows(r0, r1, inner, cols, a, b, mask, out, idx.data() + (size_t)part * (kBlock + sg::kSlack));
     });
