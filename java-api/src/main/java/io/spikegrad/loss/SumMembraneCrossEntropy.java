@@ -17,22 +17,6 @@ public final class SumMembraneCrossEntropy implements Loss {
 
     @Override
     public double evaluate(FloatBuffer out, int steps, int batch, int classes, int[] labels, FloatBuffer grad, int[] predictions) {
-        double[] z = new double[classes], dz = new double[classes];
-        double total = 0;
-        for (int b = 0; b < batch; b++) {
-            java.util.Arrays.fill(z, 0);
-            for (int t = 0; t < steps; t++) {
-                int row = (t * batch + b) * classes;
-                for (int c = 0; c < classes; c++) z[c] += out.get(row + c);
-            }
-            for (int c = 0; c < classes; c++) z[c] /= steps;
-            total += CrossEntropy.lossAndGrad(z, labels[b], dz);
-            if (predictions != null) predictions[b] = CrossEntropy.argmax(z);
-            for (int t = 0; t < steps; t++) {
-                int row = (t * batch + b) * classes;
-                for (int c = 0; c < classes; c++) grad.put(row + c, (float) (dz[c] / (batch * (double) steps)));
-            }
-        }
-        return total / batch;
+        return CrossEntropy.summed(out, steps, batch, classes, true, labels, grad, batch * (double) steps, predictions);
     }
 }
