@@ -17,7 +17,9 @@ namespace sg {
 /* Runs body(part, begin, end) over [0, n) split into parts_for(n) contiguous
  * ranges, part = 0, 1, ...; returns when every range is done. The calling
  * thread takes part 0. body must not throw: kernels allocate their per-part
- * scratch before calling (see parts_for). */
+ * scratch before calling (see parts_for). body must not call parallel_for,
+ * parts_for or num_threads either: the pool's lock is held while it runs, so
+ * such a call never returns (read the thread count before the region). */
 using RangeBody = std::function<void(int, int64_t, int64_t)>;
 void parallel_for(int64_t n, const RangeBody& body);
 
