@@ -3,6 +3,7 @@
 #define SPIKEGRAD_CPU_COMMON_H
 
 #include <cstdint>
+#include <new>
 #include <vector>
 
 #include "spikegrad/lif.h"
@@ -142,15 +143,23 @@ inline T* workspace(int slot, size_t n) {
     return reinterpret_cast<T*>((p + 63) & ~uintptr_t(63));
 }
 
-/* p rounded up to a cache line: a buffer of n floats that is to start on one needs n + 16 of
- * room. std::vector's own data starts 16 bytes past a line (malloc's header; mmap'd blocks
- * above 128 KB start 16 bytes into a page), so every 32-byte load of a 64-float row of it
- * would straddle two lines half the time. */
-inline float* align64(float* p) {
-    const uintptr_t a = reinterpret_cast<uintptr_t>(p);
-    return reinterpret_cast<float*>((a + 63) & ~uintptr_t(63));
-}
-constexpr size_t kAlignSlack = 16;  // floats of room align64 may skip
+/* A std::vector whose data starts on a cache line, for packed scratch blocks of 64-float
+ * rows. A plain vector's data starts 16 bytes past a line (malloc's header; blocks above
+ * 128 KB are mmap'd and start 16 bytes into a page), so half the 32-byte loads of every row
+ * would straddle two lines. */
+template <typename T>
+struct LineAllocator {
+    using value_type = T;
+    LineAllocator() = default;
+    template <typename U>
+    LineAllocator(const LineAllocator<U>&) {}
+    T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+    void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t(64)); }
+    template <typename U>
+    bool operator==(const LineAllocator<U>&) const { return true; }
+};
+template <typename T>
+using LineVector = std::vector<T, LineAllocator<T>>;
 
 /* Asks for the cache lines of p[0..n) (floats) ahead of use; write = true for rows about to
  * be written. A hint only: no effect on results. */

@@ -160,16 +160,16 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
     const int B = c.batch, N = c.neurons;
     const int parts = sg::parts_for(B);
     const size_t per_part = 4 * (size_t)((N + 15) & ~15);  // recurrent_samples' four rows
-    std::vector<float> state;
+    sg::LineVector<float> state;
     std::vector<int> active_all;
     try {
-        state.resize((size_t)parts * per_part + sg::kAlignSlack);
+        state.resize((size_t)parts * per_part);
         active_all.resize((size_t)parts * (N + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
     sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
-        float* st = sg::align64(state.data()) + (size_t)part * per_part;
+        float* st = state.data() + (size_t)part * per_part;
         int* active = active_all.data() + (size_t)part * (N + sg::kSlack);
         sg::dispatch_reset(c.reset, [&]<int R>() {
             if (c.smooth && u_out) recurrent_samples<R, 1, true, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);

@@ -96,18 +96,17 @@ SG_API int sg_masked_matmul(int rows, int inner, int cols, const float* a, const
     if (sg::any_null(a, b, out)) return SG_ERR_NULL_POINTER;  // mask may be NULL: every entry
     const int parts = sg::parts_for(rows);
     std::vector<int> idx;
-    std::vector<float> panels;
+    sg::LineVector<float> panels;
     try {
-        if (inner <= kSmallInner) panels.resize((size_t)((cols + kBlock - 1) / kBlock) * inner * kBlock + sg::kAlignSlack);
+        if (inner <= kSmallInner) panels.resize((size_t)((cols + kBlock - 1) / kBlock) * inner * kBlock);
         else idx.resize((size_t)parts * (kBlock + sg::kSlack));
     } catch (...) {
         return SG_ERR_ALLOC;
     }
-    float* pp = sg::align64(panels.data());
-    if (inner <= kSmallInner) sg::pack_panels(b, cols, inner, pp);
+    if (inner <= kSmallInner) sg::pack_panels(b, cols, inner, panels.data());
     sg::parallel_for(rows, [&](int part, int64_t r0, int64_t r1) {
         if (inner <= kSmallInner)
-            small_inner_rows(r0, r1, inner, cols, a, pp, mask, out);
+            small_inner_rows(r0, r1, inner, cols, a, panels.data(), mask, out);
         else
             masked_rows(r0, r1, inner, cols, a, b, mask, out, idx.data() + (size_t)part * (kBlock + sg::kSlack));
     });

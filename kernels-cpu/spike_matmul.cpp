@@ -108,8 +108,8 @@ inline void unpack_columns(float* __restrict m, const float* __restrict packed, 
 
 /* Growing per-thread scratch: it lives as long as the thread (the pool's threads persist) and
  * only grows, so a steady training loop allocates nothing. */
-template <typename T>
-inline bool room(std::vector<T>& v, size_t n) {
+template <typename T, typename A>
+inline bool room(std::vector<T, A>& v, size_t n) {
     if (v.size() >= n) return true;
     try {
         size_t cap = v.size() < 1024 ? 1024 : v.size();
@@ -128,7 +128,7 @@ struct ForwardScratch {
     std::vector<int> idx;
     std::vector<float> val;      // values, only for rows that are not all ones
     std::vector<int64_t> vstart; // [rows] offset into val, or -1 for a row of ones
-    std::vector<float> packed;   // one column block of W, [K][kCols]
+    sg::LineVector<float> packed;  // one column block of W, [K][kCols]
 };
 thread_local ForwardScratch t_forward;
 
@@ -137,7 +137,7 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
                                const float* w, float beta, float* out) {
     ForwardScratch& f = t_forward;
     const int64_t nr = end - begin;
-    if (!room(f.start, nr + 1) || !room(f.vstart, nr) || !room(f.packed, (size_t)inputs * kCols + sg::kAlignSlack)) return SG_ERR_ALLOC;
+    if (!room(f.start, nr + 1) || !room(f.vstart, nr) || !room(f.packed, (size_t)inputs * kCols)) return SG_ERR_ALLOC;
     int64_t nval = 0;
     f.start[0] = 0;
     for (int64_t q = 0; q < nr; ++q) {
@@ -156,7 +156,7 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
         }
     }
     const int* idx = f.idx.data();
-    float* wp = sg::align64(f.packed.data());
+    float* wp = f.packed.data();
     for (int n0 = 0; n0 < outputs; n0 += kCols) {
         const int width = outputs - n0 < kCols ? outputs - n0 : kCols;
         // a narrow block (a readout of 20, say) takes the fewest vectors that cover it (3 for
@@ -285,7 +285,7 @@ SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, con
 }
 
 struct GradScratch {
-    std::vector<float> dw, g;  // packed [K][stride] block of dw and [kGradRows][stride] block of g
+    sg::LineVector<float> dw, g;  // packed [K][stride] block of dw and [kGradRows][stride] block of g
 };
 thread_local GradScratch t_grad;
 
@@ -441,27 +441,25 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
     }
     sg::parallel_for(blocks * groups, [&](int part, int64_t i0, int64_t i1) {
         GradScratch& s = t_grad;
-        if (!room(s.dw, block_floats + sg::kAlignSlack) || !room(s.g, (size_t)kGradRows * stride + sg::kAlignSlack)) {
+        if (!room(s.dw, block_floats) || !room(s.g, (size_t)kGradRows * stride)) {
             status[part] = SG_ERR_ALLOC;
             return;
         }
-        float* dwb = sg::align64(s.dw.data());
-        float* gb = sg::align64(s.g.data());
         for (int64_t item = i0; item < i1; ++item) {
             const int64_t cb = item / groups, grp = item % groups;
             const int n0 = (int)cb * kCols, width = grad_width(outputs, cb);
             const int bs = 8 * vectors_for(width);  // this block's stride (the last may be narrower)
             if (groups == 1) {
-                start_block(dwb, bs, dw, beta, inputs, outputs, n0, width);
-                if (int st = accumulate(cb, 0, nb, dwb, gb); st != SG_OK) {
+                start_block(s.dw.data(), bs, dw, beta, inputs, outputs, n0, width);
+                if (int st = accumulate(cb, 0, nb, s.dw.data(), s.g.data()); st != SG_OK) {
                     status[part] = st;
                     return;
                 }
-                unpack_columns(dw, dwb, bs, outputs, inputs, n0, width);
+                unpack_columns(dw, s.dw.data(), bs, outputs, inputs, n0, width);
             } else {
                 float* p = partial + (size_t)item * block_floats;
                 std::memset(p, 0, sizeof(float) * block_floats);
-                if (int st = accumulate(cb, nb * grp / groups, nb * (grp + 1) / groups, p, gb); st != SG_OK) {
+                if (int st = accumulate(cb, nb * grp / groups, nb * (grp + 1) / groups, p, s.g.data()); st != SG_OK) {
                     status[part] = st;
                     return;
                 }
