@@ -1,12 +1,48 @@
 #include "thread_pool.h"
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SG_PAUSE() _mm_pause()
+#else
+#define SG_PAUSE() std::this_thread::yield()
+#endif
+
 namespace sg {
 namespace {
+
+/* How long a thread polls before it blocks: a worker for the next region, the
+ * caller for the workers to finish. The kernels of one training step come a few
+ * microseconds apart, and a wake-up through the kernel costs more than that
+ * (tens of microseconds under a hypervisor), so each region used to start late
+ * on the workers and end late on the caller. When there are more threads than
+ * cores, polling would take a core from a thread with work: no polling then. */
+constexpr std::chrono::microseconds kPoll{200};
+
+/* The region a worker is told about, in one word so that a worker reads the
+ * generation and the part count of the same region: (generation << 16) | parts. */
+constexpr int kPartBits = 16;
+constexpr int kMaxThreads = (1 << kPartBits) - 1;
+
+/* CPUs this process may run on (its affinity mask, which a container or taskset narrows),
+ * else the machine's count; 0 when unknown. */
+int usable_cpus() {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
+#endif
+    return static_cast<int>(std::thread::hardware_concurrency());
+}
 
 class Pool {
 public:
@@ -21,8 +57,11 @@ public:
     void resize(int threads) {
         std::lock_guard<std::mutex> g(run_mutex_);
         stop();
-        quit_ = false;
-        generation_ = 0;
+        if (threads > kMaxThreads) threads = kMaxThreads;
+        int cpus = usable_cpus();
+        poll_ = cpus > 0 && threads <= cpus ? kPoll : std::chrono::microseconds{0};
+        quit_.store(false);
+        ticket_.store(0);
         for (int k = 1; k < threads; ++k) workers_.emplace_back([this, k] { loop(k); });
     }
 
@@ -34,18 +73,23 @@ public:
             return;
         }
         if (n < parts) parts = static_cast<int>(n);
-        {
+        body_ = &body;
+        n_ = n;
+        parts_ = parts;
+        pending_.store(parts - 1, std::memory_order_relaxed);
+        uint64_t next = ((ticket_.load(std::memory_order_relaxed) >> kPartBits) + 1) << kPartBits;
+        ticket_.store(next | static_cast<uint64_t>(parts));  // seq_cst: ordered before the sleepers_ load
+        if (sleepers_.load() > 0) {
             std::lock_guard<std::mutex> lk(m_);
-            body_ = &body;
-            n_ = n;
-            parts_ = parts;
-            pending_ = parts - 1;
-            ++generation_;
+            cv_.notify_all();
         }
-        cv_.notify_all();
         body(0, 0, range_end(0));
-        std::unique_lock<std::mutex> lk(m_);
-        done_cv_.wait(lk, [this] { return pending_ == 0; });
+        if (!poll_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
+            std::unique_lock<std::mutex> lk(m_);
+            caller_sleeping_.store(true);
+            done_cv_.wait(lk, [this] { return pending_.load() == 0; });
+            caller_sleeping_.store(false);
+        }
         body_ = nullptr;
     }
 
@@ -53,27 +97,51 @@ private:
     int64_t range_begin(int k) const { return n_ * k / parts_; }
     int64_t range_end(int k) const { return n_ * (k + 1) / parts_; }
 
+    // polls done() for up to poll_; true when it held
+    template <class Done>
+    bool poll_until(Done done) const {
+        if (done()) return true;
+        if (poll_.count() == 0) return false;
+        auto until = std::chrono::steady_clock::now() + poll_;
+        for (;;) {
+            for (int k = 0; k < 32; ++k) {
+                SG_PAUSE();
+                if (done()) return true;
+            }
+            if (std::chrono::steady_clock::now() >= until) return done();
+        }
+    }
+
     void loop(int k) {
         uint64_t seen = 0;
         for (;;) {
-            std::unique_lock<std::mutex> lk(m_);
-            cv_.wait(lk, [&] { return quit_ || generation_ != seen; });
-            if (quit_) return;
-            seen = generation_;
-            if (k >= parts_) continue;  // fewer ranges than threads this time
-            const auto* body = body_;
-            int64_t b = range_begin(k), e = range_end(k);
-            lk.unlock();
-            (*body)(k, b, e);
-            lk.lock();
-            if (--pending_ == 0) done_cv_.notify_one();
+            uint64_t t = 0;
+            auto fresh = [&] {
+                t = ticket_.load(std::memory_order_acquire);
+                return t != seen || quit_.load(std::memory_order_relaxed);
+            };
+            if (!poll_until(fresh)) {
+                std::unique_lock<std::mutex> lk(m_);
+                sleepers_.fetch_add(1);  // seq_cst: before the ticket load in fresh()
+                cv_.wait(lk, fresh);
+                sleepers_.fetch_sub(1);
+            }
+            if (quit_.load()) return;
+            seen = t;
+            int parts = static_cast<int>(t & kMaxThreads);
+            if (k >= parts) continue;  // fewer ranges than threads this time: not counted in pending_
+            (*body_)(k, range_begin(k), range_end(k));
+            if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
+                std::lock_guard<std::mutex> lk(m_);
+                done_cv_.notify_one();
+            }
         }
     }
 
     void stop() {
         {
             std::lock_guard<std::mutex> lk(m_);
-            quit_ = true;
+            quit_.store(true);
         }
         cv_.notify_all();
         for (auto& w : workers_) w.join();
@@ -84,12 +152,17 @@ private:
     std::mutex m_;
     std::condition_variable cv_, done_cv_;
     std::vector<std::thread> workers_;
+    // written by the caller before the ticket that announces them; read by the
+    // workers of that region, which the caller waits for before it writes them again
     const RangeBody* body_ = nullptr;
     int64_t n_ = 0;
     int parts_ = 1;
-    int pending_ = 0;
-    uint64_t generation_ = 0;
-    bool quit_ = false;
+    std::atomic<uint64_t> ticket_{0};
+    std::atomic<int> pending_{0};
+    std::atomic<int> sleepers_{0};
+    std::atomic<bool> caller_sleeping_{false};
+    std::atomic<bool> quit_{false};
+    std::chrono::microseconds poll_{0};
 };
 
 int default_threads() {

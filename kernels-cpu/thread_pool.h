@@ -1,11 +1,15 @@
 /* spikegrad CPU: a small fixed thread pool for parallel-for over work items.
  *
- * Why not OpenMP: OpenMP workers spin after a region and steal cycles from the
- * OpenBLAS threads that run right after our kernels; this pool sleeps on a
- * condition variable. Work is split into contiguous static ranges, so which
- * items a thread gets depends only on the item count and the thread count, and
- * no kernel result depends on the split (reductions go through per-item
- * buffers summed in a fixed order). */
+ * Why not OpenMP: OpenMP workers spin for long after a region (milliseconds,
+ * or until told otherwise) and took cycles from the OpenBLAS calls that ran
+ * next. This pool's threads poll for at most 200 us after a region, since
+ * the kernels of one training step come microseconds apart and a sleeping
+ * worker took 50-100 us to wake on the development VM; then they sleep on a
+ * condition variable. With more threads than usable CPUs they never poll.
+ * Work is split into contiguous static ranges, so which items a thread gets
+ * depends only on the item count and the thread count, and no kernel result
+ * depends on the split (reductions go through per-item buffers summed in a
+ * fixed order). */
 #ifndef SPIKEGRAD_THREAD_POOL_H
 #define SPIKEGRAD_THREAD_POOL_H
 
