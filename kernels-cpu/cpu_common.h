@@ -124,6 +124,7 @@ enum WorkspaceSlot {
     kWsNextPanels,     // lif_backward_product: the next layer's weights in [K][64] panels
     kWsPartials,       // lif_backward, li_backward: per-sample parameter-gradient partials
     kWsGradPartials,   // spike_matmul: row-group partial sums of a narrow weight gradient
+    kWsForward,        // lif_forward: the recurrent forward's state rows and spike list
     kWsSlots
 };
 
