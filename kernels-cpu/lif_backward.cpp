@@ -5,7 +5,8 @@
  * Only I[t] was saved. Each work item first recomputes U[t] forward from
  * I[t] with the forward's own functions (same bits, same spikes), then runs
  * the adjoint in reverse time. Per-neuron parameter gradients are written per
- * sample and summed over the batch in a fixed order (reduce_batch). */
+ * sample and summed over the batch in a fixed order (reduce_batch), or left out
+ * when the caller passes no outputs for them (lif.h). */
 #include <algorithm>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct Args {
     int k_next;
     float *grad_x, *grad_i0, *grad_v0;
     float *part_alpha, *part_beta, *part_theta;  // [B][N] per-sample partials
+    bool params;  // the alpha, beta, theta gradients are wanted (else their sums are skipped)
 };
 
 /* Neurons per group of the feed-forward backward: a group's adjoint state (eight rows of kGroup
@@ -42,8 +44,11 @@ size_t feedforward_scratch(int T) { return 2 * (size_t)T * kGroup; }
 /* Neurons [n0, n0+len) of sample b, len = W when W > 0 (a full group, every loop of compile-time
  * length), else the runtime len of the layer's last group: recompute U forward, then the adjoint
  * in reverse time. The settings the SG_HD math branches on are compile-time constants here
- * (sg::specialise), so the neuron loops vectorise. */
-template <int RESET, int DETACH, int SURR, int SMOOTH, int W>
+ * (sg::specialise), so the neuron loops vectorise. P: the per-sample sums of dL/dalpha,
+ * dL/dbeta, dL/dtheta are formed; without them (no learnable tau or threshold) the reverse
+ * sweep neither reads I[t] again nor keeps the V history, and shd-ff's backward took 0.8-1.4
+ * instead of 1.5-1.8 ms (C harness, 2 threads); dL/dX and the rest keep their bits. */
+template <int RESET, int DETACH, int SURR, int SMOOTH, int W, bool P>
 SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float* __restrict u_hist) {
     const sg_lif_config c = sg::specialise<RESET, DETACH, SURR, SMOOTH>(*a0.c);
     const Args& a = a0;  // buffers only; the settings come from the local c
@@ -70,7 +75,7 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
             const float u = sg_charge_membrane(be[k], v[k], i[k]);
             u_row[k] = u;
             v[k] = sg_lif_reset(c, u, sg_lif_fire(c, u, th[k]), th[k]);
-            v_hist[(size_t)t * G + k] = v[k];
+            if (P) v_hist[(size_t)t * G + k] = v[k];  // read only by the beta gradient
         }
     }
     alignas(32) float gs_next[kGroup];
@@ -93,7 +98,7 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
         if (t >= kAhead) {
             // rows of one group lie B*N floats apart, pages apart: the hardware prefetchers
             // do not follow, so the reverse sweep asks for its rows kAhead steps early
-            sg::prefetch_row(i_row - kAhead * bn, L, false);
+            if (P) sg::prefetch_row(i_row - kAhead * bn, L, false);  // read by the parameter sums only
             if (!panel) sg::prefetch_row(gs_row - kAhead * bn, L, false);
             sg::prefetch_row(gx_row - kAhead * bn, L, true);
             if (a.grad_u) sg::prefetch_row(a.grad_u + row - kAhead * bn, L, false);
@@ -103,24 +108,30 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
             const float* __restrict gu_row = a.grad_u + row;
 #pragma GCC ivdep
             for (int k = 0; k < L; ++k) {
-                float gi_t;
+                float gi_t, gth_t = 0.0f;
                 const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], gu_row[k],
-                                                        be[k] * gu[k], gi[k], &gi_t, &gth[k]);
+                                                        be[k] * gu[k], gi[k], &gi_t, &gth_t);
                 gx_row[k] = gi_t;
-                ga[k] += gi_t * i_prev[k];
-                gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                if (P) {
+                    gth[k] += gth_t;
+                    ga[k] += gi_t * i_prev[k];
+                    gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                }
                 gu[k] = gu_t;
                 gi[k] = gi_t;
             }
         } else {
 #pragma GCC ivdep
             for (int k = 0; k < L; ++k) {
-                float gi_t;
+                float gi_t, gth_t = 0.0f;
                 const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], 0.0f,
-                                                        be[k] * gu[k], gi[k], &gi_t, &gth[k]);
+                                                        be[k] * gu[k], gi[k], &gi_t, &gth_t);
                 gx_row[k] = gi_t;
-                ga[k] += gi_t * i_prev[k];
-                gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                if (P) {
+                    gth[k] += gth_t;
+                    ga[k] += gi_t * i_prev[k];
+                    gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                }
                 gu[k] = gu_t;
                 gi[k] = gi_t;
             }
@@ -129,16 +140,23 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
     for (int k = 0; k < L; ++k) {
         a.grad_i0[s0 + k] = al[k] * gi[k];
         a.grad_v0[s0 + k] = be[k] * gu[k];
-        a.part_alpha[s0 + k] = ga[k];
-        a.part_beta[s0 + k] = gb[k];
-        a.part_theta[s0 + k] = gth[k];
+        if (P) {
+            a.part_alpha[s0 + k] = ga[k];
+            a.part_beta[s0 + k] = gb[k];
+            a.part_theta[s0 + k] = gth[k];
+        }
     }
 }
 
 template <int RESET, int DETACH, int SURR, int SMOOTH>
 inline void backward_item(const Args& a, int b, int n0, int len, float* u_hist) {
-    if (len == kGroup) backward_group<RESET, DETACH, SURR, SMOOTH, kGroup>(a, b, n0, len, u_hist);
-    else backward_group<RESET, DETACH, SURR, SMOOTH, 0>(a, b, n0, len, u_hist);
+    if (len == kGroup) {
+        if (a.params) backward_group<RESET, DETACH, SURR, SMOOTH, kGroup, true>(a, b, n0, len, u_hist);
+        else backward_group<RESET, DETACH, SURR, SMOOTH, kGroup, false>(a, b, n0, len, u_hist);
+    } else {
+        if (a.params) backward_group<RESET, DETACH, SURR, SMOOTH, 0, true>(a, b, n0, len, u_hist);
+        else backward_group<RESET, DETACH, SURR, SMOOTH, 0, false>(a, b, n0, len, u_hist);
+    }
 }
 
 void backward_feedforward(const Args& a, float* scratch) {
@@ -183,7 +201,7 @@ void backward_feedforward(const Args& a, float* scratch) {
 size_t recurrent_scratch(int T, int N) { return 2 * (size_t)T * N + 6 * (size_t)N + (size_t)(N + kGroup - 1) / kGroup * kGroup; }
 
 /* Samples [b0, b1) of the recurrent backward, in lockstep over time. */
-template <int RESET, int DETACH, int SURR, int SMOOTH>
+template <int RESET, int DETACH, int SURR, int SMOOTH, bool P>
 SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratch) {
     const sg_lif_config c = sg::specialise<RESET, DETACH, SURR, SMOOTH>(*a0.c);
     const Args& a = a0;
@@ -247,24 +265,30 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
             if (gu_row) {
 #pragma GCC ivdep
                 for (int n = 0; n < N; ++n) {
-                    float gi_t;
+                    float gi_t, gth_t = 0.0f;
                     const float gu_t = sg_lif_backward_step(c, al[n], be[n], th[n], u_row[n], gs_row[n] + gsr[n],
-                                                            gu_row[n], be[n] * gu_s[n], gi_s[n], &gi_t, &gth_s[n]);
+                                                            gu_row[n], be[n] * gu_s[n], gi_s[n], &gi_t, &gth_t);
                     gx_row[n] = gi_t;
-                    ga_s[n] += gi_t * i_prev[n];
-                    gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                    if (P) {
+                        gth_s[n] += gth_t;
+                        ga_s[n] += gi_t * i_prev[n];
+                        gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                    }
                     gu_s[n] = gu_t;
                     gi_s[n] = gi_t;
                 }
             } else {
 #pragma GCC ivdep
                 for (int n = 0; n < N; ++n) {
-                    float gi_t;
+                    float gi_t, gth_t = 0.0f;
                     const float gu_t = sg_lif_backward_step(c, al[n], be[n], th[n], u_row[n], gs_row[n] + gsr[n],
-                                                            0.0f, be[n] * gu_s[n], gi_s[n], &gi_t, &gth_s[n]);
+                                                            0.0f, be[n] * gu_s[n], gi_s[n], &gi_t, &gth_t);
                     gx_row[n] = gi_t;
-                    ga_s[n] += gi_t * i_prev[n];
-                    gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                    if (P) {
+                        gth_s[n] += gth_t;
+                        ga_s[n] += gi_t * i_prev[n];
+                        gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                    }
                     gu_s[n] = gu_t;
                     gi_s[n] = gi_t;
                 }
@@ -278,9 +302,11 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
             const size_t sidx = (size_t)(b0 + q) * N + n, st = (size_t)q * N + n;
             a.grad_i0[sidx] = al[n] * gi[st];
             a.grad_v0[sidx] = be[n] * gu[st];
-            a.part_alpha[sidx] = ga[st];
-            a.part_beta[sidx] = gb[st];
-            a.part_theta[sidx] = gth[st];
+            if (P) {
+                a.part_alpha[sidx] = ga[st];
+                a.part_beta[sidx] = gb[st];
+                a.part_theta[sidx] = gth[st];
+            }
         }
     }
 }
@@ -297,13 +323,19 @@ void backward_recurrent(const Args& a, float* scratch, size_t per_sample) {
         const int b0 = (int)begin, b1 = (int)end;
         sg::dispatch_reset(c.reset, [&]<int R>() {
             if (c.smooth) {
-                if (c.detach_reset) recurrent_block<R, 1, -1, 1>(al, b0, b1, s);
-                else recurrent_block<R, 0, -1, 1>(al, b0, b1, s);
+                // smooth mode (verification) always sums them
+                if (c.detach_reset) recurrent_block<R, 1, -1, 1, true>(al, b0, b1, s);
+                else recurrent_block<R, 0, -1, 1, true>(al, b0, b1, s);
                 return;
             }
             sg::dispatch_surrogate(c.surrogate, [&]<int K>() {
-                if (c.detach_reset) recurrent_block<R, 1, K, 0>(al, b0, b1, s);
-                else recurrent_block<R, 0, K, 0>(al, b0, b1, s);
+                if (c.detach_reset) {
+                    if (al.params) recurrent_block<R, 1, K, 0, true>(al, b0, b1, s);
+                    else recurrent_block<R, 1, K, 0, false>(al, b0, b1, s);
+                } else {
+                    if (al.params) recurrent_block<R, 0, K, 0, true>(al, b0, b1, s);
+                    else recurrent_block<R, 0, K, 0, false>(al, b0, b1, s);
+                }
             });
         });
     });
@@ -316,8 +348,10 @@ int backward(const sg_lif_config* cfg, const float* w_rec, const float* alpha, c
              float* grad_alpha, float* grad_beta, float* grad_theta) {
     int st = sg::check_config(cfg);
     if (st != SG_OK) return st;
-    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, grad_x, grad_i0, grad_v0, grad_alpha, grad_beta, grad_theta) ||
-        (!grad_s && !g_next))
+    // the three parameter gradients come together or not at all
+    const bool params = grad_alpha || grad_beta || grad_theta;
+    if (sg::any_null(alpha, beta, theta, i0, v0, i_save, grad_x, grad_i0, grad_v0) || (!grad_s && !g_next) ||
+        (params && sg::any_null(grad_alpha, grad_beta, grad_theta)))
         return SG_ERR_NULL_POINTER;
     const size_t state = (size_t)cfg->batch * cfg->neurons;
     const int64_t ngroup = (cfg->neurons + kGroup - 1) / kGroup;
@@ -337,11 +371,12 @@ int backward(const sg_lif_config* cfg, const float* w_rec, const float* alpha, c
     float *pa = partials, *pb = partials + state, *pt = partials + 2 * state;
     const sg_lif_config c = *cfg;  // local copy, see sg_lif_forward
     Args a{&c, w_rec, panels, alpha, beta, theta, i0, v0, i_save, grad_s, grad_u, g_next, next_p, k_next,
-           grad_x, grad_i0, grad_v0, pa, pb, pt};
+           grad_x, grad_i0, grad_v0, pa, pb, pt, params || c.smooth};
     if (w_rec)
         backward_recurrent(a, scratch, per_sample);
     else
         backward_feedforward(a, scratch);
+    if (!params) return SG_OK;
     sg::reduce_batch(pa, cfg->batch, cfg->neurons, grad_alpha);
     sg::reduce_batch(pb, cfg->batch, cfg->neurons, grad_beta);
     sg::reduce_batch(pt, cfg->batch, cfg->neurons, grad_theta);

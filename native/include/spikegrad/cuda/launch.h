@@ -187,8 +187,11 @@ int sg_run_lif_backward(E& ex, const sg_lif_config* cfg, const float* w_rec,
                         float* grad_x, float* grad_i0, float* grad_v0,
                         float* grad_alpha, float* grad_beta, float* grad_theta) {
     SG_TRY(sg_cuda_check_config(cfg));
+    // the three parameter gradients come together or not at all (lif.h); when not wanted the
+    // kernels still form the per-sample partials, only their batch sums are skipped
+    const bool params = grad_alpha || grad_beta || grad_theta;
     if (!alpha || !beta || !theta || !i0 || !v0 || !i_save || !grad_s || !grad_x || !grad_i0 || !grad_v0 ||
-        !grad_alpha || !grad_beta || !grad_theta)
+        (params && (!grad_alpha || !grad_beta || !grad_theta)))
         return SG_ERR_NULL_POINTER;
     const int T = cfg->steps, B = cfg->batch, N = cfg->neurons;
     const int64_t BN = (int64_t)B * N;
@@ -221,6 +224,7 @@ int sg_run_lif_backward(E& ex, const sg_lif_config* cfg, const float* w_rec,
         SG_TRY(ex.stepped("lif_backward_recurrent", sg_grid_per_sample(B, N), T, sg_k_lif_backward_rec{p}));
         SG_TRY(ex.plain("lif_backward_finish", per_neuron, sg_k_lif_backward_rec_finish{p}));
     }
+    if (!params) return SG_OK;
     const sg_grid per_n = sg_grid_for(N);
     SG_TRY(ex.plain("batch_sum", per_n, sg_k_batch_sum{p.part, B, N, grad_alpha}));
     SG_TRY(ex.plain("batch_sum", per_n, sg_k_batch_sum{p.part + BN, B, N, grad_beta}));

@@ -31,6 +31,8 @@ final class GradCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GradSpec s = GradSpec.read(spec);
+        // every gradient is printed, also those of parameters training would keep fixed
+        for (Parameter p : s.network.parameters()) p.setLearnable(true);
         try (Backend backend = Backends.create(backendName);
              BpttEngine engine = new BpttEngine(s.network, backend, s.settings)) {
             BpttEngine.Result r = engine.run(s.input, s.steps, s.batch, new SpikeCountCrossEntropy(), s.labels, true);

@@ -106,6 +106,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static List<float[]> grads(Backend be, Network proto, BpttSettings s, Task t, float[] input, int steps, int batch, int[] labels) {
         Network net = TrainedModel.copy(proto);
+        // every gradient is compared, also those of parameters training keeps fixed
+        for (Parameter p : net.parameters()) p.setLearnable(true);
         try (be; BpttEngine e = new BpttEngine(net, be, s)) {
             e.run(input, steps, batch, t.loss(), labels, true);
         }

@@ -118,7 +118,10 @@ public final class BpttEngine implements AutoCloseable {
     public BpttSettings settings() { return settings; }
 
     /**
-     * Forward pass, loss, and (when {@code backward}) the gradients of every parameter.
+     * Forward pass, loss, and (when {@code backward}) the gradients of every parameter. A LIF
+     * layer whose tau_mem, tau_syn and threshold are all non-learnable (the default) does not
+     * form their gradients, which leaves a third of its backward out; their {@code grad()}
+     * arrays are set to zero then. Mark one of them learnable to get all three.
      *
      * @param input  [T][B][inputs] input spikes (or currents) per step, time-major
      * @param labels [B] class labels for the loss
@@ -352,6 +355,13 @@ public final class BpttEngine implements AutoCloseable {
         /** Where this layer's backward uses dL/dS (sparse backward only; null otherwise). */
         final Tensor mask;
         double spikeCount, density;
+        /** The last backward formed the tau and threshold gradients (a LIF layer skips them when none is learnable). */
+        boolean neuronGrads = true;
+
+        /** Whether the backward must form dL/dtau_mem, dL/dtau_syn, dL/dtheta: when any of them is learnable. */
+        boolean wantsNeuronGrads() {
+            return !lif || layer.tauMem().learnable() || layer.tauSyn().learnable() || layer.threshold().learnable();
+        }
 
         LayerWs(Arena a, Layer l, int steps, int batch, List<Regularizer> regs, boolean floatSpikes) {
             this.regs = regs;
@@ -459,6 +469,13 @@ public final class BpttEngine implements AutoCloseable {
             }
             float[] ts = layer.tauSyn().value(), tm = layer.tauMem().value();
             float[] gts = layer.tauSyn().grad(), gtm = layer.tauMem().grad(), gth = layer.threshold().grad();
+            if (!neuronGrads) {
+                // none of them learnable: not formed (see run)
+                java.util.Arrays.fill(gts, 0f);
+                java.util.Arrays.fill(gtm, 0f);
+                java.util.Arrays.fill(gth, 0f);
+                return;
+            }
             float[] ga = gAlpha.toArray(), gb = gBeta.toArray(), gt = gTheta.toArray(), a = alpha.toArray(), b = beta.toArray();
             double dt = settings.dt();
             for (int k = 0; k < layer.size(); k++) {
@@ -614,8 +631,12 @@ public final class BpttEngine implements AutoCloseable {
                 Tensor gOut = gradOutFor(n);
                 long t0 = System.nanoTime();
                 if (lw.lif) {
+                    // tau and threshold gradients only when one of them is learnable: the kernel
+                    // skips their sums otherwise (a third of the LIF backward on shd-ff)
+                    lw.neuronGrads = lw.wantsNeuronGrads();
+                    boolean ng = lw.neuronGrads;
                     LifGradTensors grads = new LifGradTensors(gOut, lw.regGradU, lw.gradX, lw.gradI0, lw.gradV0,
-                            lw.gAlpha, lw.gBeta, lw.gTheta);
+                            ng ? lw.gAlpha : null, ng ? lw.gBeta : null, ng ? lw.gTheta : null);
                     if (productFrom != null) {
                         backend.lifBackwardProduct(lw.cfg, lw.lifTensors(), productFrom.gradX, productFrom.w,
                                 productFrom.layer.size(), grads);

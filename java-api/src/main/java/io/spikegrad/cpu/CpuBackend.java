@@ -104,8 +104,8 @@ public final class CpuBackend extends AbstractBackend {
         check("sg_lif_backward", CpuKernels.sg_lif_backward(config, addr(t.wRec()),
                 t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
                 t.iSave().address(), g.gradSpikes().address(), addr(g.gradU()), g.gradX().address(),
-                g.gradI0().address(), g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(),
-                g.gradTheta().address()));
+                g.gradI0().address(), g.gradV0().address(), addr(g.gradAlpha()), addr(g.gradBeta()),
+                addr(g.gradTheta())));
     }
 
     @Override
@@ -115,7 +115,7 @@ public final class CpuBackend extends AbstractBackend {
         check("sg_lif_backward_product", CpuKernels.sg_lif_backward_product(config, addr(t.wRec()), t.alpha().address(),
                 t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(), t.iSave().address(),
                 gNext.address(), wNext.address(), kNext, addr(g.gradU()), g.gradX().address(), g.gradI0().address(),
-                g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(), g.gradTheta().address()));
+                g.gradV0().address(), addr(g.gradAlpha()), addr(g.gradBeta()), addr(g.gradTheta())));
     }
 
     @Override

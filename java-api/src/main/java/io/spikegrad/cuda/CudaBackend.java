@@ -124,8 +124,8 @@ public final class CudaBackend extends AbstractBackend {
         check("sg_lif_backward_cuda", CudaRuntime.sg_lif_backward_cuda(ctx, config, addr(t.wRec()),
                 t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
                 t.iSave().address(), g.gradSpikes().address(), addr(g.gradU()), g.gradX().address(),
-                g.gradI0().address(), g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(),
-                g.gradTheta().address()));
+                g.gradI0().address(), g.gradV0().address(), addr(g.gradAlpha()), addr(g.gradBeta()),
+                addr(g.gradTheta())));
     }
 
     @Override

@@ -155,8 +155,8 @@ public final class CudaEmulationBackend extends AbstractBackend {
         check("sg_emu_lif_backward", CudaEmulation.sg_emu_lif_backward(config, addr(t.wRec()),
                 t.alpha().address(), t.beta().address(), t.theta().address(), t.i0().address(), t.v0().address(),
                 t.iSave().address(), g.gradSpikes().address(), addr(g.gradU()), g.gradX().address(),
-                g.gradI0().address(), g.gradV0().address(), g.gradAlpha().address(), g.gradBeta().address(),
-                g.gradTheta().address()));
+                g.gradI0().address(), g.gradV0().address(), addr(g.gradAlpha()), addr(g.gradBeta()),
+                addr(g.gradTheta())));
     }
 
     @Override

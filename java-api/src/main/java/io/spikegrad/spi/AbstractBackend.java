@@ -187,9 +187,17 @@ public abstract class AbstractBackend implements Backend {
         output("gradX", g.gradX(), step, s3);
         output("gradI0", g.gradI0(), state, s2);
         output("gradV0", g.gradV0(), state, s2);
-        output("gradAlpha", g.gradAlpha(), n, s1);
-        output("gradBeta", g.gradBeta(), n, s1);
-        output("gradTheta", g.gradTheta(), n, s1);
+        // the neuron parameters' gradients: all three, or none (not wanted)
+        if (g.gradAlpha() != null || g.gradBeta() != null || g.gradTheta() != null) {
+            if (g.gradAlpha() == null || g.gradBeta() == null || g.gradTheta() == null) {
+                throw new IllegalArgumentException("gradAlpha, gradBeta and gradTheta must be given together or all be null, got "
+                        + (g.gradAlpha() == null ? "null" : "a tensor") + ", " + (g.gradBeta() == null ? "null" : "a tensor")
+                        + ", " + (g.gradTheta() == null ? "null" : "a tensor"));
+            }
+            output("gradAlpha", g.gradAlpha(), n, s1);
+            output("gradBeta", g.gradBeta(), n, s1);
+            output("gradTheta", g.gradTheta(), n, s1);
+        }
     }
 
     @Override

@@ -119,9 +119,11 @@ public final class ReferenceBackend extends AbstractBackend {
         put(g.gradX(), r.gradX());
         put(g.gradI0(), r.gradI0());
         put(g.gradV0(), r.gradV0());
-        put(g.gradAlpha(), r.gradAlpha());
-        put(g.gradBeta(), r.gradBeta());
-        put(g.gradTheta(), r.gradTheta());
+        if (g.gradAlpha() != null) {  // all three or none (checked)
+            put(g.gradAlpha(), r.gradAlpha());
+            put(g.gradBeta(), r.gradBeta());
+            put(g.gradTheta(), r.gradTheta());
+        }
     }
 
     @Override

@@ -70,6 +70,53 @@ class BpttEngineGradientTest {
                 .regularize("h2", FiringRatePenalty.toTarget(2.0, 0.1)));
     }
 
+    /**
+     * With the default learnable flags (weights and biases only) a LIF layer's backward does
+     * not form the tau and threshold gradients: they come back zero, and every other gradient
+     * has the bits of a run where all parameters are learnable (the skipped sums feed nothing
+     * else). An LI readout still forms its tau gradients.
+     */
+    @ParameterizedTest(name = "{0} recurrent={1}")
+    @CsvSource({"cpu,false", "cpu,true", "reference,false"})
+    void frozenNeuronParametersAreLeftOutAndTheRestKeepsItsBits(String backendName, boolean recurrent) {
+        assumeTrue(Backends.available().contains(backendName), backendName + " is not available here");
+        Network frozen = net(recurrent, false), all = net(recurrent, false);
+        for (Parameter p : all.parameters()) p.setLearnable(true);
+        int steps = 25, batch = 3;
+        SplittableRandom r = new SplittableRandom(5);
+        float[] input = new float[steps * batch * frozen.inputs()];
+        for (int k = 0; k < input.length; k++) input[k] = r.nextDouble() < 0.3 ? 1f : 0f;
+        int[] labels = {0, 2, 1};
+        BpttSettings s = BpttSettings.of(1e-3, Surrogate.fastSigmoid(5));
+        for (Network n : new Network[] {frozen, all}) {
+            // stale values from an earlier use must not survive a run that leaves the gradient out
+            for (Parameter p : n.parameters()) java.util.Arrays.fill(p.grad(), 9f);
+            try (Backend b = Backends.create(backendName, 2); BpttEngine e = new BpttEngine(n, b, s)) {
+                e.run(input, steps, batch, new SumMembraneCrossEntropy(), labels, true);
+            }
+        }
+        int skipped = 0;
+        for (int l = 0; l < frozen.layers().size(); l++) {
+            io.spikegrad.net.Layer lf = frozen.layers().get(l), la = all.layers().get(l);
+            boolean lif = lf.kind() == io.spikegrad.net.Layer.Kind.LIF;
+            java.util.List<Parameter> pf = lf.parameters(), pa = la.parameters();
+            for (int i = 0; i < pf.size(); i++) {
+                Parameter f = pf.get(i), a = pa.get(i);
+                boolean neuron = f == lf.tauMem() || f == lf.tauSyn() || f == lf.threshold();
+                if (lif && neuron) {
+                    double norm = 0;
+                    for (float v : a.grad()) norm += Math.abs(v);
+                    assertTrue(norm > 0, a.name() + ": the learnable run's gradient is all zero, so this case checks nothing");
+                    for (float v : f.grad()) assertEquals(0f, v, f.name() + " is not learnable: its gradient is left out (zero)");
+                    skipped++;
+                } else {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(a.grad(), f.grad(), f.name());
+                }
+            }
+        }
+        assertTrue(skipped >= 4, "tau and threshold gradients of both LIF layers were checked: " + skipped);
+    }
+
     /** Whole-network gradients of a native backend against the reference backend (Heaviside forward). */
     @ParameterizedTest(name = "{0} recurrent={1} spikingReadout={2}")
     @CsvSource({"cpu,false,false", "cpu,true,false", "cpu,false,true", "cuda,true,false"})
@@ -94,6 +141,8 @@ class BpttEngineGradientTest {
         int steps = 25, batch = 3;
         SplittableRandom r = new SplittableRandom(11);
         Network netRef = net(recurrent, spiking), netNat = net(recurrent, spiking);
+        // every parameter learnable, so the tau and threshold gradients are formed and compared too
+        for (Network n : new Network[] {netRef, netNat}) for (Parameter p : n.parameters()) p.setLearnable(true);
         float[] input = new float[steps * batch * netRef.inputs()];
         for (int k = 0; k < input.length; k++) input[k] = r.nextDouble() < 0.3 ? 1f : 0f;
         int[] labels = {0, 2, 1};

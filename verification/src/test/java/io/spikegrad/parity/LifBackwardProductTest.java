@@ -38,6 +38,12 @@ class LifBackwardProductTest {
     /** gradX, gradI0, gradV0, gradAlpha, gradBeta, gradTheta of one backward, fused or apart. */
     private static List<float[]> run(Backend b, int T, int B, int N, int K, boolean recurrent, boolean gradU, ResetMode reset,
                                      boolean fused, boolean checkRoomUntouched) {
+        return run(b, T, B, N, K, recurrent, gradU, reset, fused, checkRoomUntouched, true);
+    }
+
+    /** As above; without {@code neuronGrads} the three parameter gradients are not asked for (null) and not returned. */
+    private static List<float[]> run(Backend b, int T, int B, int N, int K, boolean recurrent, boolean gradU, ResetMode reset,
+                                     boolean fused, boolean checkRoomUntouched, boolean neuronGrads) {
         try (Arena a = b.newArena()) {
             SplittableRandom r = new SplittableRandom(T * 1000L + N * 10L + K);
             LifKernelConfig c = new LifKernelConfig(T, B, N, reset, 0, Surrogate.fastSigmoid(8), false, false);
@@ -54,7 +60,8 @@ class LifBackwardProductTest {
             Tensor gNext = rnd(a, r, "gNext", 1, T, B, K), wNext = rnd(a, r, "wNext", 1, N, K);
             Tensor room = a.allocate("gradS", tbn).fill(7f);
             LifGradTensors g = new LifGradTensors(room, gradU ? rnd(a, r, "gu", 0.5, tbn) : null, a.allocate("gx", tbn),
-                    a.allocate("gi0", bn), a.allocate("gv0", bn), a.allocate("ga", N), a.allocate("gb", N), a.allocate("gt", N));
+                    a.allocate("gi0", bn), a.allocate("gv0", bn), neuronGrads ? a.allocate("ga", N) : null,
+                    neuronGrads ? a.allocate("gb", N) : null, neuronGrads ? a.allocate("gt", N) : null);
             if (fused) {
                 b.lifBackwardProduct(c, f, gNext, wNext, K, g);
             } else {
@@ -65,7 +72,9 @@ class LifBackwardProductTest {
                 for (float v : room.toArray()) assertTrue(v == 7f, "the cpu backend wrote the gradSpikes room");
             }
             List<float[]> out = new ArrayList<>();
-            for (Tensor t : new Tensor[] {g.gradX(), g.gradI0(), g.gradV0(), g.gradAlpha(), g.gradBeta(), g.gradTheta()}) out.add(t.toArray());
+            for (Tensor t : new Tensor[] {g.gradX(), g.gradI0(), g.gradV0(), g.gradAlpha(), g.gradBeta(), g.gradTheta()}) {
+                if (t != null) out.add(t.toArray());
+            }
             float[] gx = out.get(0);
             double norm = 0;
             for (float v : gx) norm += v * (double) v;
@@ -88,6 +97,29 @@ class LifBackwardProductTest {
             List<float[]> fused = run(b, T, B, N, K, recurrent, gradU, reset, true, backend.equals("cpu"));
             String[] names = {"gradX", "gradI0", "gradV0", "gradAlpha", "gradBeta", "gradTheta"};
             for (int i = 0; i < names.length; i++) assertArrayEquals(apart.get(i), fused.get(i), names[i]);
+        }
+    }
+
+    /**
+     * The parameter gradients not asked for (all three null): dL/dX, dL/dI0 and dL/dV0 keep
+     * their bits, fused or apart, feed-forward and recurrent, with and without a membrane
+     * gradient (the cpu kernel then leaves the sums and the V history out).
+     */
+    @ParameterizedTest(name = "{0} recurrent={1} gradU={2} fused={3}")
+    @CsvSource({"cpu,false,false,false", "cpu,false,true,true", "cpu,false,false,true", "cpu,true,false,false", "cpu,true,true,true",
+                "reference,false,false,false", "reference,true,false,true", "cuda-emulation,false,false,false",
+                "cuda-emulation,true,true,true"})
+    void withoutNeuronGradsTheOtherOutputsKeepTheirBits(String backend, boolean recurrent, boolean gradU, boolean fused) {
+        boolean emulation = backend.equals("cuda-emulation");
+        assumeTrue(emulation || Backends.available().contains(backend), backend + " is not available here");
+        try (Backend b = emulation ? new CudaEmulationBackend() : Backends.create(backend, 2)) {
+            for (int N : new int[] {150, 64}) {
+                List<float[]> all = run(b, 20, 5, N, 20, recurrent, gradU, ResetMode.SUBTRACT, fused, false, true);
+                List<float[]> some = run(b, 20, 5, N, 20, recurrent, gradU, ResetMode.SUBTRACT, fused, false, false);
+                assertTrue(some.size() == 3, "three outputs without the parameter gradients");
+                String[] names = {"gradX", "gradI0", "gradV0"};
+                for (int i = 0; i < names.length; i++) assertArrayEquals(all.get(i), some.get(i), names[i] + ", N = " + N);
+            }
         }
     }
 
@@ -131,6 +163,13 @@ class LifBackwardProductTest {
             assertTrue(e.getMessage().contains("gNext"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> b.lifBackwardProduct(c, f, gNext, a.allocate("w2", K, N + 1), K, g));
             assertTrue(e.getMessage().contains("wNext"), e.getMessage());
+            // the parameter gradients: all three or none
+            LifGradTensors partial = new LifGradTensors(g.gradSpikes(), null, g.gradX(), g.gradI0(), g.gradV0(), g.gradAlpha(),
+                    null, g.gradTheta());
+            e = assertThrows(IllegalArgumentException.class, () -> b.lifBackward(c, f, partial));
+            assertTrue(e.getMessage().contains("gradAlpha, gradBeta and gradTheta"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> b.lifBackwardProduct(c, f, gNext, wNext, K, partial));
+            assertTrue(e.getMessage().contains("gradAlpha, gradBeta and gradTheta"), e.getMessage());
         }
     }
 }
