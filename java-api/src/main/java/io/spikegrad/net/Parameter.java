@@ -35,7 +35,11 @@ public final class Parameter {
     /** The live values (mutated by optimisers). */
     public float[] value() { return value; }
 
-    /** The live gradient of the last backward pass. */
+    /**
+     * The live gradient of the last backward pass. A LIF layer's tau_mem, tau_syn and threshold
+     * gradients are formed only when one of the three is learnable; otherwise the BPTT engine
+     * leaves them out and writes zeros here.
+     */
     public float[] grad() { return grad; }
 
     /** Whether optimisers update this parameter. */
