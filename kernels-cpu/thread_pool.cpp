@@ -25,9 +25,12 @@ namespace {
  * caller for the workers to finish. The kernels of one training step come a few
  * microseconds apart, and a wake-up through the kernel costs more than that
  * (tens of microseconds under a hypervisor), so each region used to start late
- * on the workers and end late on the caller. When there are more threads than
- * cores, polling would take a core from a thread with work: no polling then. */
-constexpr std::chrono::microseconds kPoll{200};
+ * on the workers and end late on the caller. 1 ms also spans the Java work
+ * between kernels (a loss, an Adam step: 0.2-0.3 ms each); against 200 us the
+ * bench's shd-ff median went 13.0 -> 11.6 ms (8 alternated pairs, faster in 7)
+ * and shd-rec's was lower in 3 of 3. When there are more threads than cores,
+ * polling would take a core from a thread with work: no polling then. */
+constexpr std::chrono::microseconds kPoll{1000};
 
 /* The region a worker is told about, in one word so that a worker reads the
  * generation and the part count of the same region: (generation << 16) | parts. */
