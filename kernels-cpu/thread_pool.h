@@ -1,8 +1,9 @@
 /* spikegrad CPU: a small fixed thread pool for parallel-for over work items.
  *
- * Why not OpenMP: OpenMP workers spin for long after a region (milliseconds,
- * or until told otherwise) and took cycles from the OpenBLAS calls that ran
- * next. This pool's threads poll for at most 1 ms after a region, since
+ * Why not OpenMP: how long OpenMP workers spin after a region is the runtime's
+ * choice (GOMP_SPINCOUNT, OMP_WAIT_POLICY), not the kernels'; spinning threads
+ * had taken cycles from the OpenBLAS calls that ran next. This pool's threads
+ * poll for at most 1 ms after a region, since
  * the kernels of one training step come microseconds apart and a sleeping
  * worker took 50-100 us to wake on the development VM; then they sleep on a
  * condition variable. With more threads than usable CPUs they never poll.

@@ -355,12 +355,12 @@ public final class BpttEngine implements AutoCloseable {
         /** Where this layer's backward uses dL/dS (sparse backward only; null otherwise). */
         final Tensor mask;
         double spikeCount, density;
-        /** The last backward formed the tau and threshold gradients (a LIF layer skips them when none is learnable). */
+        /** The last backward formed the tau and threshold gradients (a LIF layer skips them when none is learnable; an LI readout always forms them). */
         boolean neuronGrads = true;
 
-        /** Whether the backward must form dL/dtau_mem, dL/dtau_syn, dL/dtheta: when any of them is learnable. */
+        /** Whether a LIF layer's backward must form dL/dtau_mem, dL/dtau_syn, dL/dtheta: when any of them is learnable. */
         boolean wantsNeuronGrads() {
-            return !lif || layer.tauMem().learnable() || layer.tauSyn().learnable() || layer.threshold().learnable();
+            return layer.tauMem().learnable() || layer.tauSyn().learnable() || layer.threshold().learnable();
         }
 
         LayerWs(Arena a, Layer l, int steps, int batch, List<Regularizer> regs, boolean floatSpikes) {

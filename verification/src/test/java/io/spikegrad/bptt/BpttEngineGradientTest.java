@@ -13,12 +13,16 @@ import io.spikegrad.loss.SpikeCountPenalty;
 import io.spikegrad.loss.SpikeCountCrossEntropy;
 import io.spikegrad.loss.SumMembraneCrossEntropy;
 import io.spikegrad.net.Init;
+import io.spikegrad.net.Layer;
 import io.spikegrad.net.Network;
 import io.spikegrad.net.Parameter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -90,16 +94,16 @@ class BpttEngineGradientTest {
         BpttSettings s = BpttSettings.of(1e-3, Surrogate.fastSigmoid(5));
         for (Network n : new Network[] {frozen, all}) {
             // stale values from an earlier use must not survive a run that leaves the gradient out
-            for (Parameter p : n.parameters()) java.util.Arrays.fill(p.grad(), 9f);
+            for (Parameter p : n.parameters()) Arrays.fill(p.grad(), 9f);
             try (Backend b = Backends.create(backendName, 2); BpttEngine e = new BpttEngine(n, b, s)) {
                 e.run(input, steps, batch, new SumMembraneCrossEntropy(), labels, true);
             }
         }
         int skipped = 0;
         for (int l = 0; l < frozen.layers().size(); l++) {
-            io.spikegrad.net.Layer lf = frozen.layers().get(l), la = all.layers().get(l);
-            boolean lif = lf.kind() == io.spikegrad.net.Layer.Kind.LIF;
-            java.util.List<Parameter> pf = lf.parameters(), pa = la.parameters();
+            Layer lf = frozen.layers().get(l), la = all.layers().get(l);
+            boolean lif = lf.kind() == Layer.Kind.LIF;
+            List<Parameter> pf = lf.parameters(), pa = la.parameters();
             for (int i = 0; i < pf.size(); i++) {
                 Parameter f = pf.get(i), a = pa.get(i);
                 boolean neuron = f == lf.tauMem() || f == lf.tauSyn() || f == lf.threshold();
@@ -110,7 +114,7 @@ class BpttEngineGradientTest {
                     for (float v : f.grad()) assertEquals(0f, v, f.name() + " is not learnable: its gradient is left out (zero)");
                     skipped++;
                 } else {
-                    org.junit.jupiter.api.Assertions.assertArrayEquals(a.grad(), f.grad(), f.name());
+                    assertArrayEquals(a.grad(), f.grad(), f.name());
                 }
             }
         }
