@@ -8,41 +8,61 @@
 
 namespace {
 
-/* Neurons [n0, n0+len) of sample b, backwards over all steps; the per-sample parameter
- * partials go to pa / pb. Restrict pointers and ivdep let the neuron loop vectorise. */
-SG_CPU_CLONES void li_backward_item(int steps, int B, int N, int b, int n0, int len, const float* __restrict alpha,
-                                    const float* __restrict beta, const float* __restrict i0,
-                                    const float* __restrict u0, const float* __restrict u_out,
-                                    const float* __restrict i_save, const float* __restrict grad_u,
-                                    float* __restrict grad_x, float* __restrict grad_i0, float* __restrict grad_u0,
-                                    float* __restrict pa, float* __restrict pb) {
-    const size_t state = (size_t)B * N, s0 = (size_t)b * N + n0;
-    float gu[sg::kChunk], gi[sg::kChunk], ga[sg::kChunk], gb[sg::kChunk];
-    for (int k = 0; k < len; ++k) gu[k] = gi[k] = ga[k] = gb[k] = 0.0f;
-    const float* al = alpha + n0;
-    const float* be = beta + n0;
+/* Items [begin, end) of (sample, chunk of neurons), sample-major, backwards over all steps in
+ * lockstep (as li_forward_items: each step's rows of the range are one contiguous stretch);
+ * the per-sample parameter partials go to pa / pb. State gu/gi/ga/gb: the thread's
+ * workspace. Restrict pointers and ivdep let the neuron loop vectorise. */
+SG_CPU_CLONES void li_backward_items(int steps, int B, int N, int64_t begin, int64_t end, int64_t nchunk,
+                                     const float* __restrict alpha, const float* __restrict beta,
+                                     const float* __restrict i0, const float* __restrict u0,
+                                     const float* __restrict u_out, const float* __restrict i_save,
+                                     const float* __restrict grad_u, float* __restrict grad_x,
+                                     float* __restrict grad_i0, float* __restrict grad_u0, float* __restrict pa,
+                                     float* __restrict pb, float* __restrict state) {
+    const size_t st = (size_t)B * N;
+    const int64_t items = end - begin;
+    for (size_t k = 0; k < (size_t)items * 4 * sg::kChunk; ++k) state[k] = 0.0f;
     for (int t = steps - 1; t >= 0; --t) {
-        const size_t row = (size_t)t * state + s0;
-        const float* gur = grad_u + row;
-        const float* ir = i_save + row;
-        const float* i_prev = t > 0 ? i_save + row - state : i0 + s0;
-        const float* u_prev = t > 0 ? u_out + row - state : u0 + s0;
-        float* gxr = grad_x + row;
+        for (int64_t q = 0; q < items; ++q) {
+            const int b = (int)((begin + q) / nchunk), n0 = (int)((begin + q) % nchunk) * sg::kChunk;
+            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+            float* __restrict gu = state + (size_t)q * 4 * sg::kChunk;
+            float* __restrict gi = gu + sg::kChunk;
+            float* __restrict ga = gi + sg::kChunk;
+            float* __restrict gb = ga + sg::kChunk;
+            const float* al = alpha + n0;
+            const float* be = beta + n0;
+            const size_t s0 = (size_t)b * N + n0, row = (size_t)t * st + s0;
+            const float* gur = grad_u + row;
+            const float* ir = i_save + row;
+            const float* i_prev = t > 0 ? i_save + row - st : i0 + s0;
+            const float* u_prev = t > 0 ? u_out + row - st : u0 + s0;
+            float* gxr = grad_x + row;
 #pragma GCC ivdep
-        for (int k = 0; k < len; ++k) {
-            float gi_t;
-            gu[k] = sg_li_backward_step(al[k], be[k], gur[k], gu[k], gi[k], &gi_t);
-            gi[k] = gi_t;
-            gxr[k] = gi_t;
-            ga[k] += gi_t * i_prev[k];
-            gb[k] += gu[k] * (u_prev[k] - ir[k]);
+            for (int k = 0; k < len; ++k) {
+                float gi_t;
+                gu[k] = sg_li_backward_step(al[k], be[k], gur[k], gu[k], gi[k], &gi_t);
+                gi[k] = gi_t;
+                gxr[k] = gi_t;
+                ga[k] += gi_t * i_prev[k];
+                gb[k] += gu[k] * (u_prev[k] - ir[k]);
+            }
         }
     }
-    for (int k = 0; k < len; ++k) {
-        grad_i0[s0 + k] = al[k] * gi[k];
-        grad_u0[s0 + k] = be[k] * gu[k];
-        pa[s0 + k] = ga[k];
-        pb[s0 + k] = gb[k];
+    for (int64_t q = 0; q < items; ++q) {
+        const int b = (int)((begin + q) / nchunk), n0 = (int)((begin + q) % nchunk) * sg::kChunk;
+        const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+        const float* gu = state + (size_t)q * 4 * sg::kChunk;
+        const float* gi = gu + sg::kChunk;
+        const float* ga = gi + sg::kChunk;
+        const float* gb = ga + sg::kChunk;
+        const size_t s0 = (size_t)b * N + n0;
+        for (int k = 0; k < len; ++k) {
+            grad_i0[s0 + k] = alpha[n0 + k] * gi[k];
+            grad_u0[s0 + k] = beta[n0 + k] * gu[k];
+            pa[s0 + k] = ga[k];
+            pb[s0 + k] = gb[k];
+        }
     }
 }
 
@@ -64,18 +84,21 @@ SG_API int sg_li_backward(int steps, int batch, int neurons,
     float* pa = sg::workspace<float>(sg::kWsPartials, 2 * state);
     if (!pa) return SG_ERR_ALLOC;
     float* pb = pa + state;
-    // Work items are (sample, chunk of neurons), time outermost inside, so every access
-    // runs along a contiguous row of the [T][B][N] tensors.
+    // Work items are (sample, chunk of neurons), sample-major; a thread's items step in
+    // lockstep, so every step reads and writes one contiguous stretch of each [T][B][N] tensor.
     const int64_t nchunk = sg::chunks(N);
-    sg::parallel_for((int64_t)B * nchunk, [&](int, int64_t begin, int64_t end) {
-        for (int64_t item = begin; item < end; ++item) {
-            const int b = (int)(item / nchunk);
-            const int n0 = (int)(item % nchunk) * sg::kChunk;
-            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
-            li_backward_item(steps, B, N, b, n0, len, alpha, beta, i0, u0, u_out, i_save, grad_u, grad_x, grad_i0,
-                             grad_u0, pa, pb);
+    std::vector<int> status(sg::parts_for((int64_t)B * nchunk), SG_OK);
+    sg::parallel_for((int64_t)B * nchunk, [&](int part, int64_t begin, int64_t end) {
+        float* state = sg::workspace<float>(sg::kWsBackward, (size_t)(end - begin) * 4 * sg::kChunk);
+        if (!state) {
+            status[part] = SG_ERR_ALLOC;
+            return;
         }
+        li_backward_items(steps, B, N, begin, end, nchunk, alpha, beta, i0, u0, u_out, i_save, grad_u, grad_x, grad_i0,
+                          grad_u0, pa, pb, state);
     });
+    for (int s : status)
+        if (s != SG_OK) return s;
     sg::reduce_batch(pa, B, N, grad_alpha);
     sg::reduce_batch(pb, B, N, grad_beta);
     return SG_OK;

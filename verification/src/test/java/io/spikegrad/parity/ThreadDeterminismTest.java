@@ -7,10 +7,13 @@ import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
 import io.spikegrad.DType;
+import io.spikegrad.LiGradTensors;
+import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
 import io.spikegrad.LifKernelConfig;
 import io.spikegrad.LifTensors;
 import io.spikegrad.ResetMode;
+import io.spikegrad.Shape;
 import io.spikegrad.Surrogate;
 import io.spikegrad.Tensor;
 import java.util.ArrayList;
@@ -63,6 +66,23 @@ class ThreadDeterminismTest {
                 out.add(dw.toArray());
                 out.add(dwNarrow.toArray());
             }
+            // the LI readout: (sample, 64-neuron chunk) items, a thread's range stepping in
+            // lockstep; N = 150 is three chunks, so 2 and 3 threads split samples mid-way
+            Shape sh = new Shape(T, B, N);
+            LiTensors li = new LiTensors(rnd(a, r, "liX", 1, tbn), a.allocate("liAlpha", N).fill(0.8f),
+                    a.allocate("liBeta", N).fill(0.95f), rnd(a, r, "liI0", 1, bn), rnd(a, r, "liU0", 1, bn),
+                    a.allocate("liU", tbn), a.allocate("liI", tbn));
+            b.liForward(sh, li);
+            LiGradTensors lg = new LiGradTensors(rnd(a, r, "liGu", 1, tbn), a.allocate("liGx", tbn), a.allocate("liGi0", bn),
+                    a.allocate("liGu0", bn), a.allocate("liGa", N), a.allocate("liGb", N));
+            b.liBackward(sh, li, lg);
+            out.add(li.u().toArray());
+            out.add(li.iSave().toArray());
+            out.add(lg.gradX().toArray());
+            out.add(lg.gradI0().toArray());
+            out.add(lg.gradU0().toArray());
+            out.add(lg.gradAlpha().toArray());
+            out.add(lg.gradBeta().toArray());
             // a GEMM above the single-thread threshold, split by rows across threads
             Tensor ga = rnd(a, r, "ga", 1, 600, 300), gb = rnd(a, r, "gb", 1, 300, 200), gc = a.allocate("gc", 600, 200);
             b.gemm(false, false, 600, 200, 300, 1f, ga, 0, gb, 0, 0f, gc, 0);
