@@ -228,14 +228,17 @@ struct IndexScratch {
     std::vector<size_t> first;      // [blocks] offset of each block's entries in rows/vals
     std::vector<char> ones;         // [blocks]
 };
-thread_local IndexScratch t_index;
+/* One per part of the index region, owned by the thread that called weight_grad: the index
+ * outlives the region that builds it (the accumulate region reads it), and any pool thread may
+ * run any part, so it cannot live in the scratch of the thread that built it. */
+thread_local std::vector<IndexScratch> t_index;
 
-/* Builds the index of blocks [b0, b1) into this thread's scratch and points out[b] into it.
+/* Builds the index of blocks [b0, b1) into s and points out[b] into it.
  * Each block's rows are scanned once into row lists; a counting sort by input makes the
  * column lists. */
 template <typename X_T>
-SG_CPU_CLONES int index_blocks(int64_t b0, int64_t b1, int rows, int inputs, const sg::RowsOf<X_T> x, BlockIndex* out) {
-    IndexScratch& s = t_index;
+SG_CPU_CLONES int index_blocks(IndexScratch& s, int64_t b0, int64_t b1, int rows, int inputs, const sg::RowsOf<X_T> x,
+                               BlockIndex* out) {
     const size_t nb = (size_t)(b1 - b0), stride = (size_t)inputs + 1;
     if (!room(s.starts, nb * stride) || !room(s.rstart, (size_t)kGradRows + 1) || !room(s.first, nb) || !room(s.ones, nb))
         return SG_ERR_ALLOC;
@@ -417,10 +420,16 @@ int weight_grad(int rows, int inputs, int outputs, const sg::RowsOf<X_T> x, cons
     // one column block only: with more, each block would list the rows again
     const bool scatter = blocks == 1 && block_floats * sizeof(float) <= kScatterBytes;
     std::vector<BlockIndex> index(scatter ? 0 : nb);
-    std::vector<int> status(sg::num_threads() + 1, SG_OK);
+    std::vector<int> status(sg::parts_for(nb > blocks * groups ? nb : blocks * groups), SG_OK);
     if (!scatter) {
+        std::vector<IndexScratch>& scratch = t_index;
+        try {
+            if (scratch.size() < (size_t)sg::parts_for(nb)) scratch.resize(sg::parts_for(nb));
+        } catch (...) {
+            return SG_ERR_ALLOC;
+        }
         sg::parallel_for(nb, [&](int part, int64_t b0, int64_t b1) {
-            status[part] = index_blocks(b0, b1, rows, inputs, x, index.data());
+            status[part] = index_blocks(scratch[part], b0, b1, rows, inputs, x, index.data());
         });
         for (int st : status)
             if (st != SG_OK) return st;

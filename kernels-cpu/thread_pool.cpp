@@ -65,6 +65,7 @@ public:
         poll_ = cpus > 0 && threads <= cpus ? kPoll : std::chrono::microseconds{0};
         quit_.store(false);
         ticket_.store(0);
+        taken_ = std::vector<std::atomic<uint64_t>>(threads > 0 ? threads : 1);
         for (int k = 1; k < threads; ++k) workers_.emplace_back([this, k] { loop(k); });
     }
 
@@ -86,7 +87,17 @@ public:
             std::lock_guard<std::mutex> lk(m_);
             cv_.notify_all();
         }
+        const uint64_t gen = next >> kPartBits;
         body(0, 0, range_end(0));
+        // a part whose worker has not started yet is the caller's too: a worker that the host
+        // or another thread kept off its CPU (4 % of the regions of a shd-ff bench started
+        // more than 1 ms late) would otherwise hold up the whole region
+        for (int k = 1; k < parts; ++k) {
+            if (claim(k, gen)) {
+                body(k, range_begin(k), range_end(k));
+                pending_.fetch_sub(1, std::memory_order_release);
+            }
+        }
         if (!poll_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
             std::unique_lock<std::mutex> lk(m_);
             caller_sleeping_.store(true);
@@ -97,6 +108,17 @@ public:
     }
 
 private:
+    /* Part k of region gen goes to whichever thread claims it first, its worker or the caller:
+     * taken_[k] holds the last region whose part k was claimed, and regions only count up.
+     * Which thread runs a part changes no result: parts write disjoint outputs, and a thread's
+     * scratch is used by one part at a time. */
+    bool claim(int k, uint64_t gen) {
+        uint64_t seen = taken_[k].load(std::memory_order_relaxed);
+        while (seen < gen)
+            if (taken_[k].compare_exchange_weak(seen, gen, std::memory_order_acq_rel, std::memory_order_relaxed)) return true;
+        return false;
+    }
+
     int64_t range_begin(int k) const { return n_ * k / parts_; }
     int64_t range_end(int k) const { return n_ * (k + 1) / parts_; }
 
@@ -133,6 +155,9 @@ private:
             seen = t;
             int parts = static_cast<int>(t & kMaxThreads);
             if (k >= parts) continue;  // fewer ranges than threads this time: not counted in pending_
+            // the caller may have run this part already (and even finished the region): body_
+            // and the ranges are only read once the part is ours, which keeps the region open
+            if (!claim(k, t >> kPartBits)) continue;
             (*body_)(k, range_begin(k), range_end(k));
             if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
                 std::lock_guard<std::mutex> lk(m_);
@@ -161,6 +186,7 @@ private:
     int64_t n_ = 0;
     int parts_ = 1;
     std::atomic<uint64_t> ticket_{0};
+    std::vector<std::atomic<uint64_t>> taken_;  // [threads] see claim()
     std::atomic<int> pending_{0};
     std::atomic<int> sleepers_{0};
     std::atomic<bool> caller_sleeping_{false};
