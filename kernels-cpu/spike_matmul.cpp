@@ -77,6 +77,29 @@ struct Acc {
 #pragma GCC unroll 8
         for (int i = 0; i < V; ++i) st(p + 8 * i, a[i]);
     }
+    /* The first `width` floats only, 8 * (V - 1) < width <= 8 * V: the last vector goes out lane
+     * by lane (a copy through a buffer became a rep movs, slow for 80 bytes). */
+    inline void store_first(float* p, int width) const {
+#pragma GCC unroll 8
+        for (int i = 0; i + 1 < V; ++i) st(p + 8 * i, a[i]);
+        const int rem = width - 8 * (V - 1);
+        float* q = p + 8 * (V - 1);
+#pragma GCC unroll 8
+        for (int c = 0; c < 8; ++c)
+            if (c < rem) q[c] = a[V - 1][c];
+    }
+    /* Loads the first `width` floats (as store_first), zeros after them. */
+    inline void load_first(const float* p, int width) {
+#pragma GCC unroll 8
+        for (int i = 0; i + 1 < V; ++i) a[i] = ld(p + 8 * i);
+        const int rem = width - 8 * (V - 1);
+        const float* q = p + 8 * (V - 1);
+        v8 t = {};
+#pragma GCC unroll 8
+        for (int c = 0; c < 8; ++c)
+            if (c < rem) t[c] = q[c];
+        a[V - 1] = t;
+    }
 };
 
 /* Vectors for a block of `width` columns (width <= kCols). */
@@ -171,26 +194,20 @@ SG_CPU_CLONES int forward_rows(int64_t begin, int64_t end, int inputs, int outpu
                 const int* ix = idx + f.start[q];
                 const int count = (int)(f.start[q + 1] - f.start[q]);
                 const float* val = f.vstart[q] < 0 ? nullptr : f.val.data() + f.vstart[q];
-                float tail[S];
-                float* dst = width == S ? o : tail;
                 Acc<V> acc;
                 if (beta == 0.0f) {
                     acc.zero();
                 } else {
-                    if (width < S) {
-                        for (int c = 0; c < width; ++c) tail[c] = o[c];
-                        for (int c = width; c < S; ++c) tail[c] = 0.0f;
-                    }
-                    acc.load(dst);
+                    if (width < S) acc.load_first(o, width);
+                    else acc.load(o);
                     acc.scale(beta);
                 }
                 if (!val)
                     for (int a = 0; a < count; ++a) acc.add(wp + (size_t)ix[a] * S);
                 else
                     for (int a = 0; a < count; ++a) acc.add_scaled(val[a], wp + (size_t)ix[a] * S);
-                acc.store(dst);
-                if (width < S)
-                    for (int c = 0; c < width; ++c) o[c] = tail[c];
+                if (width < S) acc.store_first(o, width);
+                else acc.store(o);
             }
         });
     }
@@ -349,17 +366,13 @@ __attribute__((always_inline)) inline void scatter_rows_v(int64_t cb, int64_t r0
                                                           const sg::RowsOf<X_T> x, const float* g, float* dwp, int* idx) {
     constexpr int S = 8 * V;
     const int n0 = (int)cb * kCols, width = grad_width(outputs, cb);
-    float tail[S] = {};
     for (int64_t r = r0; r < r1; ++r) {
         const int count = x.list(r, idx);
         if (count == 0) continue;
         const float* gr = g + (size_t)r * outputs + n0;
-        if (width < S) {  // never read past the block's columns (or the end of g)
-            for (int c = 0; c < width; ++c) tail[c] = gr[c];
-            gr = tail;
-        }
         Acc<V> gv;
-        gv.load(gr);
+        if (width < S) gv.load_first(gr, width);  // never read past the block's columns (or the end of g)
+        else gv.load(gr);
         const bool ones = x.ones(r, idx, count);
         for (int a = 0; a < count; ++a) {
             float* d = dwp + (size_t)idx[a] * S;
