@@ -144,6 +144,25 @@ inline T* workspace(int slot, size_t n) {
     return reinterpret_cast<T*>((p + 63) & ~uintptr_t(63));
 }
 
+/* parallel_for over n items whose body(begin, end, ws) gets per_item floats per item of its
+ * range from the running thread's workspace slot; SG_ERR_ALLOC when a workspace could not
+ * grow, else SG_OK. */
+template <typename F>
+inline int parallel_with_workspace(int64_t n, int slot, size_t per_item, F&& body) {
+    std::vector<int> status(parts_for(n), SG_OK);
+    parallel_for(n, [&](int part, int64_t begin, int64_t end) {
+        float* ws = workspace<float>(slot, (size_t)(end - begin) * per_item);
+        if (!ws) {
+            status[part] = SG_ERR_ALLOC;
+            return;
+        }
+        body(begin, end, ws);
+    });
+    for (int st : status)
+        if (st != SG_OK) return st;
+    return SG_OK;
+}
+
 /* A std::vector whose data starts on a cache line, for packed scratch blocks of 64-float
  * rows. A plain vector's data starts 16 bytes past a line (malloc's header; blocks above
  * 128 KB are mmap'd and start 16 bytes into a page), so half the 32-byte loads of every row

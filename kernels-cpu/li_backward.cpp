@@ -87,18 +87,12 @@ SG_API int sg_li_backward(int steps, int batch, int neurons,
     // Work items are (sample, chunk of neurons), sample-major; a thread's items step in
     // lockstep, so every step reads and writes one contiguous stretch of each [T][B][N] tensor.
     const int64_t nchunk = sg::chunks(N);
-    std::vector<int> status(sg::parts_for((int64_t)B * nchunk), SG_OK);
-    sg::parallel_for((int64_t)B * nchunk, [&](int part, int64_t begin, int64_t end) {
-        float* state = sg::workspace<float>(sg::kWsBackward, (size_t)(end - begin) * 4 * sg::kChunk);
-        if (!state) {
-            status[part] = SG_ERR_ALLOC;
-            return;
-        }
+    st = sg::parallel_with_workspace((int64_t)B * nchunk, sg::kWsBackward, 4 * sg::kChunk,
+                                     [&](int64_t begin, int64_t end, float* ws) {
         li_backward_items(steps, B, N, begin, end, nchunk, alpha, beta, i0, u0, u_out, i_save, grad_u, grad_x, grad_i0,
-                          grad_u0, pa, pb, state);
+                          grad_u0, pa, pb, ws);
     });
-    for (int s : status)
-        if (s != SG_OK) return s;
+    if (st != SG_OK) return st;
     sg::reduce_batch(pa, B, N, grad_alpha);
     sg::reduce_batch(pb, B, N, grad_beta);
     return SG_OK;

@@ -1,8 +1,6 @@
 /* spikegrad CPU: leaky-integrator readout forward (sg_li_forward, lif.h).
  *   I[t] = alpha*I[t-1] + X[t],  U[t] = beta*U[t-1] + (1-beta)*I[t]
  * (lif_math.h; the charge functions are the SG_HD ones the LIF uses). */
-#include <vector>
-
 #include "cpu_common.h"
 
 namespace {
@@ -62,16 +60,8 @@ SG_API int sg_li_forward(int steps, int batch, int neurons, const float* x,
     if (sg::any_null(x, alpha, beta, i0, u0, u_out, i_save)) return SG_ERR_NULL_POINTER;
     const int B = batch, N = neurons;
     const int64_t nchunk = sg::chunks(N);
-    std::vector<int> status(sg::parts_for((int64_t)B * nchunk), SG_OK);
-    sg::parallel_for((int64_t)B * nchunk, [&](int part, int64_t begin, int64_t end) {
-        float* state = sg::workspace<float>(sg::kWsForward, (size_t)(end - begin) * 2 * sg::kChunk);
-        if (!state) {
-            status[part] = SG_ERR_ALLOC;
-            return;
-        }
+    return sg::parallel_with_workspace((int64_t)B * nchunk, sg::kWsForward, 2 * sg::kChunk,
+                                       [&](int64_t begin, int64_t end, float* state) {
         li_forward_items(steps, B, N, begin, end, nchunk, x, alpha, beta, i0, u0, u_out, i_save, state);
     });
-    for (int s : status)
-        if (s != SG_OK) return s;
-    return SG_OK;
 }
