@@ -100,6 +100,13 @@ inline void dispatch_reset(int reset, F&& f) {
     }
 }
 
+/* Calls f.template operator()<B>() with B = flag as a compile-time constant. */
+template <typename F>
+inline void dispatch_bool(bool flag, F&& f) {
+    if (flag) f.template operator()<true>();
+    else f.template operator()<false>();
+}
+
 /* Calls f.template operator()<K>() with K = surrogate kind as a compile-time constant. */
 template <typename F>
 inline void dispatch_surrogate(int kind, F&& f) {
@@ -145,13 +152,13 @@ inline T* workspace(int slot, size_t n) {
 }
 
 /* parallel_for over n items whose body(begin, end, ws) gets per_item floats per item of its
- * range from the running thread's workspace slot; SG_ERR_ALLOC when a workspace could not
- * grow, else SG_OK. */
+ * range plus `extra` from the running thread's workspace slot; SG_ERR_ALLOC when a workspace
+ * could not grow, else SG_OK. */
 template <typename F>
-inline int parallel_with_workspace(int64_t n, int slot, size_t per_item, F&& body) {
+inline int parallel_with_workspace(int64_t n, int slot, size_t per_item, size_t extra, F&& body) {
     std::vector<int> status(parts_for(n), SG_OK);
     parallel_for(n, [&](int part, int64_t begin, int64_t end) {
-        float* ws = workspace<float>(slot, (size_t)(end - begin) * per_item);
+        float* ws = workspace<float>(slot, (size_t)(end - begin) * per_item + extra);
         if (!ws) {
             status[part] = SG_ERR_ALLOC;
             return;

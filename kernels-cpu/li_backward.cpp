@@ -87,7 +87,7 @@ SG_API int sg_li_backward(int steps, int batch, int neurons,
     // Work items are (sample, chunk of neurons), sample-major; a thread's items step in
     // lockstep, so every step reads and writes one contiguous stretch of each [T][B][N] tensor.
     const int64_t nchunk = sg::chunks(N);
-    st = sg::parallel_with_workspace((int64_t)B * nchunk, sg::kWsBackward, 4 * sg::kChunk,
+    st = sg::parallel_with_workspace((int64_t)B * nchunk, sg::kWsBackward, 4 * sg::kChunk, 0,
                                      [&](int64_t begin, int64_t end, float* ws) {
         li_backward_items(steps, B, N, begin, end, nchunk, alpha, beta, i0, u0, u_out, i_save, grad_u, grad_x, grad_i0,
                           grad_u0, pa, pb, ws);

@@ -60,7 +60,7 @@ SG_API int sg_li_forward(int steps, int batch, int neurons, const float* x,
     if (sg::any_null(x, alpha, beta, i0, u0, u_out, i_save)) return SG_ERR_NULL_POINTER;
     const int B = batch, N = neurons;
     const int64_t nchunk = sg::chunks(N);
-    return sg::parallel_with_workspace((int64_t)B * nchunk, sg::kWsForward, 2 * sg::kChunk,
+    return sg::parallel_with_workspace((int64_t)B * nchunk, sg::kWsForward, 2 * sg::kChunk, 0,
                                        [&](int64_t begin, int64_t end, float* state) {
         li_forward_items(steps, B, N, begin, end, nchunk, x, alpha, beta, i0, u0, u_out, i_save, state);
     });

@@ -150,13 +150,10 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
 
 template <int RESET, int DETACH, int SURR, int SMOOTH>
 inline void backward_item(const Args& a, int b, int n0, int len, float* u_hist) {
-    if (len == kGroup) {
-        if (a.params) backward_group<RESET, DETACH, SURR, SMOOTH, kGroup, true>(a, b, n0, len, u_hist);
-        else backward_group<RESET, DETACH, SURR, SMOOTH, kGroup, false>(a, b, n0, len, u_hist);
-    } else {
-        if (a.params) backward_group<RESET, DETACH, SURR, SMOOTH, 0, true>(a, b, n0, len, u_hist);
-        else backward_group<RESET, DETACH, SURR, SMOOTH, 0, false>(a, b, n0, len, u_hist);
-    }
+    sg::dispatch_bool(a.params, [&]<bool P>() {
+        if (len == kGroup) backward_group<RESET, DETACH, SURR, SMOOTH, kGroup, P>(a, b, n0, len, u_hist);
+        else backward_group<RESET, DETACH, SURR, SMOOTH, 0, P>(a, b, n0, len, u_hist);
+    });
 }
 
 void backward_feedforward(const Args& a, float* scratch) {
@@ -329,13 +326,10 @@ void backward_recurrent(const Args& a, float* scratch, size_t per_sample) {
                 return;
             }
             sg::dispatch_surrogate(c.surrogate, [&]<int K>() {
-                if (c.detach_reset) {
-                    if (al.params) recurrent_block<R, 1, K, 0, true>(al, b0, b1, s);
-                    else recurrent_block<R, 1, K, 0, false>(al, b0, b1, s);
-                } else {
-                    if (al.params) recurrent_block<R, 0, K, 0, true>(al, b0, b1, s);
-                    else recurrent_block<R, 0, K, 0, false>(al, b0, b1, s);
-                }
+                sg::dispatch_bool(al.params, [&]<bool P>() {
+                    if (c.detach_reset) recurrent_block<R, 1, K, 0, P>(al, b0, b1, s);
+                    else recurrent_block<R, 0, K, 0, P>(al, b0, b1, s);
+                });
             });
         });
     });

@@ -177,16 +177,11 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
                       const float* i0, const float* v0, typename Raster<S_T>::type* s, float* i_save,
                       float* u_out, float* v_last) {
     const int B = c.batch, N = c.neurons;
-    std::vector<int> status(sg::parts_for(B), SG_OK);
-    sg::parallel_for(B, [&, c](int part, int64_t begin, int64_t end) {
-        // recurrent_samples' rows: I and V of each sample of the range, two shared; then the list
-        const size_t rows = (2 * (size_t)(end - begin) + 2) * recurrent_row(N);
-        float* st = sg::workspace<float>(sg::kWsForward, rows + (size_t)N + sg::kSlack);
-        if (!st) {
-            status[part] = SG_ERR_ALLOC;
-            return;
-        }
-        int* active = reinterpret_cast<int*>(st + rows);
+    // recurrent_samples' rows: I and V of each sample of the range, two shared; then the list
+    const size_t row = recurrent_row(N), shared = 2 * row;
+    return sg::parallel_with_workspace(B, sg::kWsForward, 2 * row, shared + (size_t)N + sg::kSlack,
+                                       [&, c](int64_t begin, int64_t end, float* st) {
+        int* active = reinterpret_cast<int*>(st + (2 * (size_t)(end - begin)) * row + shared);
         sg::dispatch_reset(c.reset, [&]<int R>() {
             if (c.smooth && u_out) recurrent_samples<R, 1, true, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last, st, active);
             else if (c.smooth) recurrent_samples<R, 1, false, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last, st, active);
@@ -194,9 +189,6 @@ int forward_recurrent(const sg_lif_config& c, const float* x, const float* w_rec
             else recurrent_samples<R, 0, false, S_T>(c, begin, end, x, w_rec, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last, st, active);
         });
     });
-    for (int st : status)
-        if (st != SG_OK) return st;
-    return SG_OK;
 }
 
 }  // namespace
