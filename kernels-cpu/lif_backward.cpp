@@ -83,7 +83,7 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
     for (int t = T - 1; t >= 0; --t) {
         const size_t row = (size_t)t * bn + s0;
         const float* __restrict u_row = u_hist + (size_t)t * G;
-        const float* __restrict i_row = a.i_save + row;
+        const float* i_row = a.i_save + row;  // grad_x may be i_save: I[t] is read before dL/dX[t] is written
         const float* __restrict i_prev = t > 0 ? a.i_save + row - bn : a.i0 + s0;
         const float* __restrict gs_row;
         if (panel) {
@@ -94,7 +94,7 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
         } else {
             gs_row = a.grad_s + row;
         }
-        float* __restrict gx_row = a.grad_x + row;
+        float* gx_row = a.grad_x + row;
         if (t >= kAhead) {
             // rows of one group lie B*N floats apart, pages apart: the hardware prefetchers
             // do not follow, so the reverse sweep asks for its rows kAhead steps early
@@ -109,13 +109,14 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
 #pragma GCC ivdep
             for (int k = 0; k < L; ++k) {
                 float gi_t, gth_t = 0.0f;
+                const float i_t = P ? i_row[k] : 0.0f;  // before gx_row[k] is written
                 const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], gu_row[k],
                                                         be[k] * gu[k], gi[k], &gi_t, &gth_t);
                 gx_row[k] = gi_t;
                 if (P) {
                     gth[k] += gth_t;
                     ga[k] += gi_t * i_prev[k];
-                    gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                    gb[k] += gu_t * (v_prev[k] - i_t);
                 }
                 gu[k] = gu_t;
                 gi[k] = gi_t;
@@ -124,13 +125,14 @@ SG_CPU_CLONES void backward_group(const Args& a0, int b, int n0, int len, float*
 #pragma GCC ivdep
             for (int k = 0; k < L; ++k) {
                 float gi_t, gth_t = 0.0f;
+                const float i_t = P ? i_row[k] : 0.0f;  // before gx_row[k] is written
                 const float gu_t = sg_lif_backward_step(c, al[k], be[k], th[k], u_row[k], gs_row[k], 0.0f,
                                                         be[k] * gu[k], gi[k], &gi_t, &gth_t);
                 gx_row[k] = gi_t;
                 if (P) {
                     gth[k] += gth_t;
                     ga[k] += gi_t * i_prev[k];
-                    gb[k] += gu_t * (v_prev[k] - i_row[k]);
+                    gb[k] += gu_t * (v_prev[k] - i_t);
                 }
                 gu[k] = gu_t;
                 gi[k] = gi_t;
@@ -239,7 +241,7 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
             const size_t row = (size_t)t * bn + (size_t)b * N, st = (size_t)q * N;
             const float* __restrict u_row = u_hist + ((size_t)t * nb + q) * N;
             const float* __restrict v_prev = t > 0 ? v_hist + ((size_t)(t - 1) * nb + q) * N : a.v0 + (size_t)b * N;
-            const float* __restrict i_row = a.i_save + row;
+            const float* i_row = a.i_save + row;  // grad_x may be i_save: I[t] is read before dL/dX[t] is written
             const float* __restrict i_prev = t > 0 ? a.i_save + row - bn : a.i0 + (size_t)b * N;
             const float* __restrict gs_row;
             if (a.g_next) {  // dL/dS[t] of this sample from the next layer, 64 neurons per panel
@@ -252,7 +254,7 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
             }
             const float* __restrict gu_row = a.grad_u ? a.grad_u + row : nullptr;
             const float* __restrict gsr = gs_rec + st;
-            float* __restrict gx_row = a.grad_x + row;
+            float* gx_row = a.grad_x + row;
             float* __restrict gu_s = gu + st;
             float* __restrict gi_s = gi + st;
             float* __restrict ga_s = ga + st;
@@ -263,13 +265,14 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
 #pragma GCC ivdep
                 for (int n = 0; n < N; ++n) {
                     float gi_t, gth_t = 0.0f;
+                    const float i_t = P ? i_row[n] : 0.0f;  // before gx_row[n] is written
                     const float gu_t = sg_lif_backward_step(c, al[n], be[n], th[n], u_row[n], gs_row[n] + gsr[n],
                                                             gu_row[n], be[n] * gu_s[n], gi_s[n], &gi_t, &gth_t);
                     gx_row[n] = gi_t;
                     if (P) {
                         gth_s[n] += gth_t;
                         ga_s[n] += gi_t * i_prev[n];
-                        gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                        gb_s[n] += gu_t * (v_prev[n] - i_t);
                     }
                     gu_s[n] = gu_t;
                     gi_s[n] = gi_t;
@@ -278,13 +281,14 @@ SG_CPU_CLONES void recurrent_block(const Args& a0, int b0, int b1, float* scratc
 #pragma GCC ivdep
                 for (int n = 0; n < N; ++n) {
                     float gi_t, gth_t = 0.0f;
+                    const float i_t = P ? i_row[n] : 0.0f;  // before gx_row[n] is written
                     const float gu_t = sg_lif_backward_step(c, al[n], be[n], th[n], u_row[n], gs_row[n] + gsr[n],
                                                             0.0f, be[n] * gu_s[n], gi_s[n], &gi_t, &gth_t);
                     gx_row[n] = gi_t;
                     if (P) {
                         gth_s[n] += gth_t;
                         ga_s[n] += gi_t * i_prev[n];
-                        gb_s[n] += gu_t * (v_prev[n] - i_row[n]);
+                        gb_s[n] += gu_t * (v_prev[n] - i_t);
                     }
                     gu_s[n] = gu_t;
                     gi_s[n] = gi_t;

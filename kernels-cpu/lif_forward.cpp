@@ -39,10 +39,10 @@ inline void store_row(typename Raster<S_T>::type* __restrict s, size_t row, int 
 /* Neurons [n0, n0+len) of sample b over all steps, with reset and smooth mode fixed at
  * compile time (RESET, SMOOTH) so the neuron loop vectorises. */
 template <int RESET, int SMOOTH, bool HAS_U, typename S_T>
-SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* __restrict x,
+SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len, const float* x,
                   const float* __restrict alpha, const float* __restrict beta, const float* __restrict theta,
                   const float* __restrict i0, const float* __restrict v0, typename Raster<S_T>::type* __restrict s,
-                  float* __restrict i_save, float* __restrict u_out, float* __restrict v_last) {
+                  float* i_save, float* __restrict u_out, float* __restrict v_last) {
     const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
     const int B = c.batch, N = c.neurons, T = c.steps;
     float i[sg::kChunk], v[sg::kChunk], sl[sg::kChunk];
@@ -55,7 +55,7 @@ SG_CPU_CLONES void forward_item(const sg_lif_config& c0, int b, int n0, int len,
     const float* th = theta + n0;
     for (int t = 0; t < T; ++t) {
         const size_t row = ((size_t)t * B + b) * N + n0;
-        const float* xr = x + row;
+        const float* xr = x + row;  // i_save may be x: X[t][k] is read before I[t][k] is written
         float* ir = i_save + row;
 #pragma GCC ivdep
         for (int k = 0; k < len; ++k) {
@@ -111,12 +111,12 @@ inline size_t recurrent_row(int N) { return (size_t)((N + 15) & ~15); }
  * compile time so the step vectorises. state: the I and V rows of each sample of the range,
  * then two shared rows. */
 template <int RESET, int SMOOTH, bool HAS_U, typename S_T>
-SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_t b1, const float* __restrict x,
+SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_t b1, const float* x,
                                      const float* __restrict w_rec, const float* __restrict alpha,
                                      const float* __restrict beta, const float* __restrict theta,
                                      const float* __restrict i0, const float* __restrict v0,
                                      typename Raster<S_T>::type* __restrict s,
-                                     float* __restrict i_save, float* __restrict u_out, float* __restrict v_last,
+                                     float* i_save, float* __restrict u_out, float* __restrict v_last,
                                      float* __restrict state, int* __restrict active) {
     const sg_lif_config c = sg::specialise<RESET, -1, -1, SMOOTH>(c0);
     const int B = c.batch, N = c.neurons, T = c.steps;
@@ -137,7 +137,7 @@ SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_
             float* __restrict i = state + 2 * (size_t)(b - b0) * np;
             float* __restrict v = i + np;
             const size_t row = ((size_t)t * B + b) * N;
-            for (int n = 0; n < N; ++n) in[n] = x[row + n];
+            for (int n = 0; n < N; ++n) in[n] = x[row + n];  // before I[t] is written (i_save may be x)
             if (t > 0) {
                 // I[t] += sum_j S[t-1][j] * w_rec[j][:], over the neurons that spiked, in increasing j
                 const size_t prev_row = (size_t)(t - 1) * B + b;
@@ -153,7 +153,7 @@ SG_CPU_CLONES void recurrent_samples(const sg_lif_config& c0, int64_t b0, int64_
                     }
                 }
             }
-            float* __restrict ir = i_save + row;
+            float* ir = i_save + row;
 #pragma GCC ivdep
             for (int n = 0; n < N; ++n) {
                 float u;

@@ -27,6 +27,18 @@ public interface Backend extends AutoCloseable {
     default boolean supports(DType t) { return t != DType.BIT; }
 
     /**
+     * Whether the LIF kernels work in place: {@link #lifForward} may write I[t] over its input
+     * currents ({@code tensors.iSave()} the same memory as {@code tensors.x()}), and
+     * {@link #lifBackward} / {@link #lifBackwardProduct} may write dL/dX[t] over I[t]
+     * ({@code grads.gradX()} the same memory as {@code forward.iSave()}). A backend says yes when
+     * each of its kernels reads every entry before it writes that entry, and nowhere else (the
+     * cpu backend). An engine then keeps one [T][B][N] buffer per layer for X, I and dL/dX, and
+     * saves the memory and the traffic of the others. Backends that say no reject such calls
+     * with an {@link IllegalArgumentException}.
+     */
+    default boolean lifInPlace() { return false; }
+
+    /**
      * Turns the NaN/infinity scans of kernel inputs, and the range checks of per-neuron decays,
      * on (the default) or off. Shapes and arena ownership are always checked. An engine that
      * checks its user inputs and parameters once and the loss and gradients of every pass may

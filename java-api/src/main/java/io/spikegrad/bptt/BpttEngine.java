@@ -346,7 +346,12 @@ public final class BpttEngine implements AutoCloseable {
         final LifKernelConfig cfg;
         final Shape shape;
         final Tensor w, wRec, bias, alpha, beta, theta, i0, v0, x, out, iSave;
-        /** dL/dX is written over x: the forward's input currents are not needed after the forward. */
+        /**
+         * dL/dX is written over x: the forward's input currents are not needed after the forward.
+         * Where the backend runs its LIF kernels in place ({@link io.spikegrad.Backend#lifInPlace()}),
+         * a LIF layer's iSave is x too: I[t] over X[t], then dL/dX[t] over I[t], one buffer
+         * (a third less activation memory, and the kernels write lines they have just read).
+         */
         final Tensor gradX;
         final Tensor gradI0, gradV0, gAlpha, gBeta, gTheta, dW, dWRec, dBias;
         /** Regularisers of this layer, their dR/dS and (when one needs it) U and dR/dU; empty/null otherwise. */
@@ -385,7 +390,7 @@ public final class BpttEngine implements AutoCloseable {
             gradX = x;
             out = lif && !floatSpikes ? a.allocate(backend.supports(DType.BIT) ? DType.BIT : DType.U8, p + "spikes", steps, batch, n)
                     : a.allocate(p + (lif ? "spikes" : "u"), steps, batch, n);
-            iSave = a.allocate(p + "iSave", steps, batch, n);
+            iSave = lif && backend.lifInPlace() ? x : a.allocate(p + "iSave", steps, batch, n);
             gradI0 = a.allocate(p + "gradI0", batch, n);
             gradV0 = a.allocate(p + "gradV0", batch, n);
             gAlpha = a.allocate(p + "gradAlpha", n);

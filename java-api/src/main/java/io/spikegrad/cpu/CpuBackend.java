@@ -31,6 +31,10 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     public boolean supports(io.spikegrad.DType t) { return true; }
 
+    /** The cpu LIF kernels read X[t] (forward) and I[t] (backward) before they write over them (lif.h). */
+    @Override
+    public boolean lifInPlace() { return true; }
+
     /** Byte address of element {@code offset} of a sparse operand (a row start for BIT rasters). */
     private static long elementAddress(Tensor x, long offset) {
         if (x.dtype() != io.spikegrad.DType.BIT) return x.address() + x.dtype().bytes() * offset;
