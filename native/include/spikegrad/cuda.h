@@ -5,7 +5,9 @@
  *
  * Kernels: the functions of lif.h and spike_matmul.h with the suffix _cuda, the same
  * arguments (shapes, layouts, overwrite rules: see those headers) preceded by a context, and
- * device pointers for every buffer. They are asynchronous on the context's stream: a result
+ * device pointers for every buffer. One exception: no output may overlap an input (lif.h lets
+ * the cpu LIF kernels write i_save over x and grad_x over i_save; these kernels were not
+ * audited for it, and the Java layer never asks them to). They are asynchronous on the context's stream: a result
  * is ready once sg_cuda_synchronize (or a copy, which synchronises) returns. Per-thread
  * bodies and launch sequences: native/include/spikegrad/cuda/. Every call returns an
  * sg_status; on SG_ERR_CUDA, sg_cuda_last_error() names the CUDA call that failed and why. */

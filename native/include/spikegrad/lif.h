@@ -23,9 +23,11 @@
  *   i0, v0  [B][N] I[-1] and V[-1]
  *   s       out [T][B][N] S[t] (0/1; sigma(U-theta) in smooth mode), float or
  *           uint8_t as cfg->spike_dtype says
- *   i_save  out [T][B][N] I[t], the only state the backward needs
+ *   i_save  out [T][B][N] I[t], the only state the backward needs; may be x (I[t] is then
+ *           written over X[t]: each entry of X is read before its place is written)
  *   u_out   out [T][B][N] U[t] (before reset), or NULL
- *   v_last  out [B][N] V[T-1] (after reset), or NULL */
+ *   v_last  out [B][N] V[T-1] (after reset), or NULL
+ * No other output may overlap an input. */
 SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float* w_rec,
                           const float* alpha, const float* beta, const float* theta,
                           const float* i0, const float* v0,
@@ -37,7 +39,8 @@ SG_API int sg_lif_forward(const sg_lif_config* cfg, const float* x, const float*
  *   i_save      [T][B][N] from the forward
  *   grad_s      [T][B][N] dL/dS[t] from the layers above (required)
  *   grad_u      [T][B][N] dL/dU[t] from a membrane loss, or NULL
- *   grad_x      out [T][B][N] dL/dX[t]
+ *   grad_x      out [T][B][N] dL/dX[t]; may be i_save (dL/dX[t] is then written over I[t],
+ *               which is read first); no other output may overlap an input
  *   grad_i0     out [B][N] dL/dI[-1]
  *   grad_v0     out [B][N] dL/dV[-1]
  *   grad_alpha, grad_beta, grad_theta   out [N], summed over the batch; or all three NULL
