@@ -145,7 +145,7 @@ public abstract class AbstractBackend implements Backend {
         }
         bitRows("spikes", t.spikes(), 0, c.neurons());
         output("iSave", t.iSave(), step, s3);
-        inPlace("iSave", t.iSave(), "x", t.x());
+        inPlace("iSave", t.iSave(), "x", t.x(), true);
         if (t.u() != null) output("u", t.u(), step, s3);
         if (t.vLast() != null) output("vLast", t.vLast(), state, s2);
         doLifForward(c, t);
@@ -171,13 +171,18 @@ public abstract class AbstractBackend implements Backend {
     }
 
     /**
-     * An output of a LIF kernel that shares memory with the input {@code inName}: allowed where
-     * {@link #lifInPlace()} says so. Both were checked to be [T][B][N] F32 tensors, and a view
-     * starts where its parent does, so memory they share is the whole of both.
+     * An output that shares memory with the input {@code inName}: allowed for the LIF kernels
+     * where {@link #lifInPlace()} says so, never for the LI readout's. Both were checked to be
+     * [T][B][N] F32 tensors, and a view starts where its parent does, so memory they share is
+     * the whole of both.
      */
-    private void inPlace(String outName, Tensor out, String inName, Tensor in) {
+    private void inPlace(String outName, Tensor out, String inName, Tensor in, boolean lif) {
         long o = out.address(), i = in.address();
         if (o + out.bytes() <= i || i + in.bytes() <= o) return;  // apart
+        if (!lif) {
+            throw new IllegalArgumentException(outName + " " + out + " shares memory with " + inName + " " + in
+                    + ", but the LI readout kernels never run in place: give " + outName + " a tensor of its own");
+        }
         if (!lifInPlace()) {
             throw new IllegalArgumentException(outName + " " + out + " shares memory with " + inName + " " + in + ", but backend "
                     + name() + " does not run its LIF kernels in place (lifInPlace() is false): give " + outName + " a tensor of its own");
@@ -200,7 +205,7 @@ public abstract class AbstractBackend implements Backend {
         else output("gradSpikes", g.gradSpikes(), step, s3);
         if (g.gradU() != null) input("gradU", g.gradU(), step, s3);
         output("gradX", g.gradX(), step, s3);
-        inPlace("gradX", g.gradX(), "iSave", t.iSave());
+        inPlace("gradX", g.gradX(), "iSave", t.iSave(), true);
         output("gradI0", g.gradI0(), state, s2);
         output("gradV0", g.gradV0(), state, s2);
         // the neuron parameters' gradients: all three, or none (not wanted)
@@ -282,6 +287,7 @@ public abstract class AbstractBackend implements Backend {
         input("u0", t.u0(), state, s2);
         output("u", t.u(), step, s3);
         output("iSave", t.iSave(), step, s3);
+        inPlace("iSave", t.iSave(), "x", t.x(), false);
         doLiForward(sh, t);
     }
 
@@ -298,7 +304,7 @@ public abstract class AbstractBackend implements Backend {
         output("iSave", t.iSave(), step, s3);
         input("gradU", g.gradU(), step, s3);
         output("gradX", g.gradX(), step, s3);
-        inPlace("gradX", g.gradX(), "iSave", t.iSave());
+        inPlace("gradX", g.gradX(), "iSave", t.iSave(), false);
         output("gradI0", g.gradI0(), state, s2);
         output("gradU0", g.gradU0(), state, s2);
         output("gradAlpha", g.gradAlpha(), sh.neurons(), s1);

@@ -9,10 +9,13 @@ import io.spikegrad.Arena;
 import io.spikegrad.Backend;
 import io.spikegrad.Backends;
 import io.spikegrad.DType;
+import io.spikegrad.LiGradTensors;
+import io.spikegrad.LiTensors;
 import io.spikegrad.LifGradTensors;
 import io.spikegrad.LifKernelConfig;
 import io.spikegrad.LifTensors;
 import io.spikegrad.ResetMode;
+import io.spikegrad.Shape;
 import io.spikegrad.Surrogate;
 import io.spikegrad.Tensor;
 import java.util.ArrayList;
@@ -30,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * every path of the kernels (feed-forward in neuron groups, recurrent in sample blocks; with and
  * without the tau and threshold gradients, whose beta term reads I[t] where dL/dX[t] goes; with
  * a membrane gradient; dL/dS given or formed from a readout inside the backward; smooth mode).
- * Backends that do not run in place refuse the call, naming the tensor.
+ * Backends that do not run in place refuse the call, naming the tensor; the LI readout's kernels
+ * never run in place.
  */
 class LifInPlaceTest {
 
@@ -126,6 +130,26 @@ class LifInPlaceTest {
                     a.allocate("gv0", B, N), null, null, null);
             e = assertThrows(IllegalArgumentException.class, () -> ref.lifBackward(c, apart, g));
             assertTrue(e.getMessage().contains("gradX") && e.getMessage().contains("lifInPlace"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theLiReadoutNeverRunsInPlace() {
+        try (Backend cpu = Backends.create("cpu", 1); Arena a = cpu.newArena()) {
+            int T = 4, B = 2, N = 3;
+            Shape sh = new Shape(T, B, N);
+            Tensor x = a.allocate("x", T, B, N).fill(0.5f);
+            LiTensors inPlace = new LiTensors(x, a.allocate("alpha", N).fill(0.8f), a.allocate("beta", N).fill(0.95f),
+                    a.allocate("i0", B, N), a.allocate("u0", B, N), a.allocate("u", T, B, N), x);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cpu.liForward(sh, inPlace));
+            assertTrue(e.getMessage().contains("iSave") && e.getMessage().contains("LI readout"), e.getMessage());
+            LiTensors apart = new LiTensors(x, inPlace.alpha(), inPlace.beta(), inPlace.i0(), inPlace.u0(), inPlace.u(),
+                    a.allocate("iSave", T, B, N));
+            cpu.liForward(sh, apart);
+            LiGradTensors g = new LiGradTensors(a.allocate("gu", T, B, N).fill(1f), apart.iSave(), a.allocate("gi0", B, N),
+                    a.allocate("gu0", B, N), a.allocate("ga", N), a.allocate("gb", N));
+            e = assertThrows(IllegalArgumentException.class, () -> cpu.liBackward(sh, apart, g));
+            assertTrue(e.getMessage().contains("gradX") && e.getMessage().contains("LI readout"), e.getMessage());
         }
     }
 }
