@@ -34,7 +34,8 @@ public interface Backend extends AutoCloseable {
      * each of its kernels reads every entry before it writes that entry, and nowhere else (the
      * cpu backend). An engine then keeps one [T][B][N] buffer per layer for X, I and dL/dX, and
      * saves the memory and the traffic of the others. Backends that say no reject such calls
-     * with an {@link IllegalArgumentException}.
+     * with an {@link IllegalArgumentException}, and every backend rejects them for the LI
+     * readout ({@link #liForward}, {@link #liBackward}).
      */
     default boolean lifInPlace() { return false; }
 
