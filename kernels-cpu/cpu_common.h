@@ -31,6 +31,22 @@ constexpr int kChunk = 64;
 
 inline int64_t chunks(int n) { return (n + kChunk - 1) / kChunk; }
 
+/* Calls f(q, b, n0, len) for items begin + q of [begin, end), an item being (sample b, chunk
+ * of neurons [n0, n0 + len)) of N neurons in nchunk chunks, sample-major. One division for
+ * the range, not two per item: the LI kernels walk their items once per step. */
+template <typename F>
+__attribute__((always_inline)) inline void for_chunk_items(int64_t begin, int64_t end, int64_t nchunk, int N, F&& f) {
+    int64_t b = begin / nchunk, c = begin % nchunk;
+    for (int64_t q = 0; q < end - begin; ++q) {
+        const int n0 = (int)c * kChunk;
+        f(q, (int)b, n0, N - n0 < kChunk ? N - n0 : kChunk);
+        if (++c == nchunk) {
+            c = 0;
+            ++b;
+        }
+    }
+}
+
 /* Shapes are validated so that T*B*N fits comfortably in int64 indexing. */
 inline int check_shape(int steps, int batch, int neurons) {
     if (steps < 1 || batch < 1 || neurons < 1) return SG_ERR_BAD_SHAPE;

@@ -23,9 +23,7 @@ SG_CPU_CLONES void li_backward_items(int steps, int B, int N, int64_t begin, int
     const int64_t items = end - begin;
     for (size_t k = 0; k < (size_t)items * 4 * sg::kChunk; ++k) state[k] = 0.0f;
     for (int t = steps - 1; t >= 0; --t) {
-        for (int64_t q = 0; q < items; ++q) {
-            const int b = (int)((begin + q) / nchunk), n0 = (int)((begin + q) % nchunk) * sg::kChunk;
-            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+        sg::for_chunk_items(begin, end, nchunk, N, [&](int64_t q, int b, int n0, int len) __attribute__((always_inline)) {
             float* __restrict gu = state + (size_t)q * 4 * sg::kChunk;
             float* __restrict gi = gu + sg::kChunk;
             float* __restrict ga = gi + sg::kChunk;
@@ -47,11 +45,9 @@ SG_CPU_CLONES void li_backward_items(int steps, int B, int N, int64_t begin, int
                 ga[k] += gi_t * i_prev[k];
                 gb[k] += gu[k] * (u_prev[k] - ir[k]);
             }
-        }
+        });
     }
-    for (int64_t q = 0; q < items; ++q) {
-        const int b = (int)((begin + q) / nchunk), n0 = (int)((begin + q) % nchunk) * sg::kChunk;
-        const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+    sg::for_chunk_items(begin, end, nchunk, N, [&](int64_t q, int b, int n0, int len) __attribute__((always_inline)) {
         const float* gu = state + (size_t)q * 4 * sg::kChunk;
         const float* gi = gu + sg::kChunk;
         const float* ga = gi + sg::kChunk;
@@ -63,7 +59,7 @@ SG_CPU_CLONES void li_backward_items(int steps, int B, int N, int64_t begin, int
             pa[s0 + k] = ga[k];
             pb[s0 + k] = gb[k];
         }
-    }
+    });
 }
 
 }  // namespace

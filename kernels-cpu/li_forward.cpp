@@ -16,21 +16,16 @@ SG_CPU_CLONES void li_forward_items(int steps, int B, int N, int64_t begin, int6
                                     const float* __restrict beta, const float* __restrict i0,
                                     const float* __restrict u0, float* __restrict u_out,
                                     float* __restrict i_save, float* __restrict state) {
-    const int64_t items = end - begin;
-    for (int64_t q = 0; q < items; ++q) {
-        const int b = (int)((begin + q) / nchunk), n0 = (int)((begin + q) % nchunk) * sg::kChunk;
-        const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+    sg::for_chunk_items(begin, end, nchunk, N, [&](int64_t q, int b, int n0, int len) __attribute__((always_inline)) {
         float* i = state + (size_t)q * 2 * sg::kChunk;
         float* u = i + sg::kChunk;
         for (int k = 0; k < len; ++k) {
             i[k] = i0[(size_t)b * N + n0 + k];
             u[k] = u0[(size_t)b * N + n0 + k];
         }
-    }
+    });
     for (int t = 0; t < steps; ++t) {
-        for (int64_t q = 0; q < items; ++q) {
-            const int b = (int)((begin + q) / nchunk), n0 = (int)((begin + q) % nchunk) * sg::kChunk;
-            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+        sg::for_chunk_items(begin, end, nchunk, N, [&](int64_t q, int b, int n0, int len) __attribute__((always_inline)) {
             float* __restrict i = state + (size_t)q * 2 * sg::kChunk;
             float* __restrict u = i + sg::kChunk;
             const float* al = alpha + n0;
@@ -46,7 +41,7 @@ SG_CPU_CLONES void li_forward_items(int steps, int B, int N, int64_t begin, int6
                 ir[k] = i[k];
                 ur[k] = u[k];
             }
-        }
+        });
     }
 }
 
