@@ -33,7 +33,7 @@ inline int64_t chunks(int n) { return (n + kChunk - 1) / kChunk; }
 
 /* Calls f(q, b, n0, len) for items begin + q of [begin, end), an item being (sample b, chunk
  * of neurons [n0, n0 + len)) of N neurons in nchunk chunks, sample-major. One division for
- * the range, not two per item: the LI kernels walk their items once per step. */
+ * the range, not two per item (the LI kernels walk their items once per step). */
 template <typename F>
 __attribute__((always_inline)) inline void for_chunk_items(int64_t begin, int64_t end, int64_t nchunk, int N, F&& f) {
     int64_t b = begin / nchunk, c = begin % nchunk;

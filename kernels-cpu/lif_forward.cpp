@@ -77,10 +77,7 @@ void forward_feedforward(const sg_lif_config& c, const float* x, const float* al
     const int B = c.batch, N = c.neurons;
     const int64_t nchunk = sg::chunks(N);
     sg::parallel_for((int64_t)B * nchunk, [&, c](int, int64_t begin, int64_t end) {
-        for (int64_t item = begin; item < end; ++item) {
-            const int b = (int)(item / nchunk);
-            const int n0 = (int)(item % nchunk) * sg::kChunk;
-            const int len = N - n0 < sg::kChunk ? N - n0 : sg::kChunk;
+        sg::for_chunk_items(begin, end, nchunk, N, [&](int64_t, int b, int n0, int len) {
             sg::dispatch_reset(c.reset, [&]<int R>() {
                 if (c.smooth && u_out) {
                     forward_item<R, 1, true, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, u_out, v_last);
@@ -92,7 +89,7 @@ void forward_feedforward(const sg_lif_config& c, const float* x, const float* al
                     forward_item<R, 0, false, S_T>(c, b, n0, len, x, alpha, beta, theta, i0, v0, s, i_save, nullptr, v_last);
                 }
             });
-        }
+        });
     });
 }
 
